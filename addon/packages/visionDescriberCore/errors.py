@@ -36,8 +36,8 @@ class ServerUnreachable(VisionDescriberError):
 	@property
 	def sentence(self) -> str:
 		if self.provider == "ollama":
-			# Translators: {url} is an address such as http://127.0.0.1:11434.
 			return _(
+				# Translators: {url} is an address such as http://127.0.0.1:11434.
 				"Ollama is not running at {url}. Start Ollama, or check the address in settings."
 			).format(url=self.url)
 		# Translators: {url} is the address of the vision server.
@@ -240,8 +240,8 @@ class UnreadableImage(VisionDescriberError):
 
 	@property
 	def sentence(self) -> str:
-		# Translators: {source} is a file name, or "the clipboard".
 		return _(
+			# Translators: {source} is a file name, or "the clipboard".
 			"Could not read an image from {source}. Use a PNG, JPEG, GIF, BMP, TIFF or WebP picture."
 		).format(source=self.source)
 
