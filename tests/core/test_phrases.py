@@ -33,6 +33,37 @@ def test_phrases_reproduce_the_text_and_do_not_depend_on_chunking(name):
 		assert phrases == whole, f"seed {seed}"
 
 
+# Tricky pieces for random texts: punctuation of every kind, markdown, numbers, URLs, CJK.
+FUZZ_PIECES = list("abc ABC 123 .,;:!?…—–-\n*_`\"')(]|#>~<") + [
+	"e.g.",
+	"Dr.",
+	"3.14",
+	"http://x.y/a_b",
+	"。",
+	"，",
+	"字",
+	"  ",
+]
+
+
+def test_random_texts_with_random_options_give_the_same_phrases_for_any_chunking():
+	for seed in range(400):
+		rng = random.Random(seed)
+		text = "".join(rng.choice(FUZZ_PIECES) for _ in range(rng.randint(1, 300)))
+		options = {
+			"maxChars": rng.choice([20, 40, 160]),
+			"minClauseChars": rng.choice([1, 10, 50]),
+			"firstMinClauseChars": rng.choice([1, 5, 25]),
+		}
+		whole = split([text], **options)
+		assert squash("".join(whole)) == squash(text), f"seed {seed}"
+		assert all(phrase and phrase == phrase.strip() for phrase in whole), f"seed {seed}"
+		chunks = randomChunks(text, rng, maxSize=rng.choice([1, 2, 5, 30]))
+		assert split(chunks, **options) == whole, f"seed {seed}"
+		for phrase in whole:
+			stripMarkdown(phrase)  # never raises on odd input
+
+
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_numbers_abbreviations_and_urls_are_never_cut(name):
 	phrases = split(tokenChunks(SAMPLES[name]))
