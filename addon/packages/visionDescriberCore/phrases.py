@@ -31,7 +31,7 @@ CLOSERS = "\"'”’»)]}*_~」』）》】"
 
 # Words that end with a full stop without ending a sentence. A following lower-case word also
 # keeps the sentence going ("approx. three"), so this list only needs the ones that are usually
-# followed by a capital or a number.
+# followed by a capital or a number. Dotted ones ("e.g.", "U.S.", "z.B.") are recognised by shape.
 ABBREVIATIONS = frozenset(
 	{
 		"mr",
@@ -48,7 +48,6 @@ ABBREVIATIONS = frozenset(
 		"cf",
 		"fig",
 		"figs",
-		"no",
 		"nr",
 		"vol",
 		"p",
@@ -59,8 +58,6 @@ ABBREVIATIONS = frozenset(
 		"ref",
 		"bzw",
 		"usw",
-		"z.b",
-		"d.h",
 	}
 )
 _DOTTED_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
@@ -72,7 +69,8 @@ class PhraseSplitter:
 	"""Cuts streamed text into speakable phrases.
 
 	maxChars: a phrase longer than this is cut at its last space (a long sentence is spoken in pieces
-	instead of waiting for its end).
+	instead of waiting for its end). A sentence end just before the limit keeps its closing quotes
+	or brackets, and one unbroken token (a long URL) is never cut.
 	minClauseChars: a comma, semicolon, colon or dash ends a phrase only once the phrase is at least
 	this long, so speech does not stutter on short clauses.
 	firstMinClauseChars: the same for the first phrase of an answer, lower so the first words are
