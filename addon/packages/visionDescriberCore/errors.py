@@ -252,6 +252,35 @@ class NoImageFound(VisionDescriberError):
 		return _("There is no image on the clipboard and no image file is selected.")
 
 
+# --- Credential store --------------------------------------------------------------------------
+
+
+class KeyStoreUnavailable(VisionDescriberError):
+	"""The credential store (Windows Credential Manager) could not read, save or delete a key."""
+
+	READ = "read"
+	SAVE = "save"
+	DELETE = "delete"
+
+	def __init__(self, operation: str, detail: str = ""):
+		super().__init__(detail)
+		self.operation = operation
+
+	@property
+	def sentence(self) -> str:
+		if self.operation == self.SAVE:
+			return _(
+				"The API key could not be saved in Windows Credential Manager. Details are in the NVDA log."
+			)
+		if self.operation == self.DELETE:
+			return _(
+				"The API key could not be removed from Windows Credential Manager. Details are in the NVDA log."
+			)
+		return _(
+			"The API key could not be read from Windows Credential Manager. Details are in the NVDA log."
+		)
+
+
 def redact(text: str, *secrets: str | None) -> str:
 	"""Removes every secret from text meant for a log line or an error detail."""
 	for secret in secrets:

@@ -1,0 +1,138 @@
+import dataclasses
+import io
+import re
+
+import pytest
+from configobj import ConfigObj
+from validate import Validator
+from visionDescriberCore.settings import (
+	CONFIG_SPEC,
+	DEFAULT_BASE_URLS,
+	DEFAULT_MODELS,
+	Settings,
+)
+
+SECTION = "visionDescriber"
+
+
+def specObject() -> ConfigObj:
+	"""The spec as NVDA builds it: a ConfigObj spec with our section assigned as a dict."""
+	spec = ConfigObj(list_values=False, encoding="UTF-8", _inspec=True)
+	spec[SECTION] = dict(CONFIG_SPEC)
+	return spec
+
+
+def loadConfig(text: str = "") -> tuple[ConfigObj, object]:
+	conf = ConfigObj(io.StringIO(text), configspec=specObject(), encoding="UTF-8")
+	result = conf.validate(Validator(), preserve_errors=True)
+	return conf, result
+
+
+def test_the_spec_validates_and_its_defaults_are_the_dataclass_defaults():
+	conf, result = loadConfig()
+	assert result is True
+	assert Settings.fromConfig(conf[SECTION]) == Settings()
+	assert dict(conf[SECTION]) == Settings().toConfig()
+
+
+def test_spec_and_dataclass_list_the_same_settings():
+	assert list(CONFIG_SPEC) == [spec.name for spec in dataclasses.fields(Settings)]
+	assert CONFIG_SPEC["provider"] == 'option("ollama", "openai", "openaiCompatible", default="ollama")'
+	assert CONFIG_SPEC["readTimeout"] == "integer(min=5, max=600, default=120)"
+	assert CONFIG_SPEC["streamSpeech"] == "boolean(default=True)"
+	assert CONFIG_SPEC["customPrompt"] == 'string(default="")'
+
+
+def test_defaults_are_local_first():
+	settings = Settings()
+	assert settings.provider == "ollama"
+	assert settings.baseUrl == "http://127.0.0.1:11434"
+	assert DEFAULT_BASE_URLS["openai"] == "https://api.openai.com/v1"
+	assert settings.responseLanguage == "auto"
+
+
+def test_changed_settings_survive_a_write_and_a_read():
+	changed = dataclasses.replace(
+		Settings(),
+		provider="openaiCompatible",
+		baseUrl="http://192.168.1.20:8080/v1",
+		model="qwen2.5-vl-7b",
+		preset="custom",
+		customPrompt='Say "what", then list;\n# not a comment, 100% sure',
+		responseLanguage="pt_BR",
+		maxImageSide=1024,
+		imageDetail="low",
+		streamSpeech=False,
+		connectTimeout=3,
+		readTimeout=300,
+		maxTokens=0,
+		recentConversations=0,
+	)
+	conf, result = loadConfig()
+	assert result is True
+	conf[SECTION].update(changed.toConfig())
+	written = io.BytesIO()
+	conf.write(written)
+	reread, result = loadConfig(written.getvalue().decode("utf-8"))
+	assert result is True
+	assert Settings.fromConfig(reread[SECTION]) == changed
+
+
+@pytest.mark.parametrize(
+	("name", "bad"),
+	[
+		("provider", "gemini"),
+		("imageDetail", "ultra"),
+		("preset", "poem"),
+		("readTimeout", "9999"),
+		("connectTimeout", "0"),
+		("maxImageSide", "-1"),
+		("streamSpeech", "maybe"),
+		("recentConversations", "many"),
+	],
+)
+def test_bad_values_are_rejected_by_the_spec_and_ignored_by_settings(name, bad):
+	conf, result = loadConfig(f"[{SECTION}]\n{name} = {bad}\n")
+	assert result is not True
+	assert result[SECTION][name] is not True
+	raw = {name: bad}
+	assert getattr(Settings.fromConfig(raw), name) == getattr(Settings(), name)
+
+
+def test_raw_strings_from_an_unvalidated_section_are_converted():
+	settings = Settings.fromConfig(
+		{"streamSpeech": "off", "progressTones": "yes", "readTimeout": "45", "provider": "openai"}
+	)
+	assert settings.streamSpeech is False
+	assert settings.progressTones is True
+	assert settings.readTimeout == 45
+	assert settings.provider == "openai"
+
+
+def test_there_is_no_key_field_anywhere():
+	secretish = re.compile(r"key|secret|password|credential|bearer", re.IGNORECASE)
+	names = [spec.name for spec in dataclasses.fields(Settings)]
+	assert not [name for name in names if secretish.search(name)]
+	assert not [name for name in CONFIG_SPEC if secretish.search(name)]
+	# A key left in nvda.ini by hand (or an older add-on) is neither read nor written back.
+	settings = Settings.fromConfig({"apiKey": "sk-secret", "model": "llava"})
+	assert settings.model == "llava"
+	assert "sk-secret" not in repr(settings)
+	assert "apiKey" not in settings.toConfig()
+
+
+def test_switching_provider_moves_defaults_and_keeps_what_the_user_typed():
+	openai = Settings().withProvider("openai")
+	assert (openai.baseUrl, openai.model) == (DEFAULT_BASE_URLS["openai"], DEFAULT_MODELS["openai"])
+	back = openai.withProvider("ollama")
+	assert back == Settings()
+	custom = dataclasses.replace(Settings(), baseUrl="http://10.0.0.5:11434", model="llava:13b")
+	moved = custom.withProvider("openaiCompatible")
+	assert (moved.baseUrl, moved.model) == ("http://10.0.0.5:11434", "llava:13b")
+	with pytest.raises(ValueError):
+		Settings().withProvider("gemini")
+
+
+def test_auto_language_follows_nvda():
+	assert Settings().effectiveLanguage("de_DE") == "de_DE"
+	assert dataclasses.replace(Settings(), responseLanguage="fr").effectiveLanguage("de_DE") == "fr"
