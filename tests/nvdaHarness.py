@@ -10,6 +10,7 @@ every module imported from those two folders, so each test starts from freshly i
 import builtins
 import contextlib
 import importlib
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,15 @@ ADDON_DIR = REPO_DIR / "addon"
 GLOBAL_PLUGINS_DIR = ADDON_DIR / "globalPlugins"
 PACKAGES_DIR = ADDON_DIR / "packages"
 NVDA_API_FILE = Path(os.environ.get("NVDA_API_FILE", "/work/shared/nvda/nvda-2024.4-api.json"))
+
+
+def loadNvdaApi() -> dict:
+	"""NVDA 2024.4's API data: modules -> functions, classes (methods, attributes, bases), names, imports."""
+	if not NVDA_API_FILE.is_file():
+		raise FileNotFoundError(
+			f"NVDA's API data is not at {NVDA_API_FILE}; set NVDA_API_FILE to the nvda-2024.4-api.json file"
+		)
+	return json.loads(NVDA_API_FILE.read_text(encoding="utf-8"))["modules"]
 
 
 def _identity(message: str) -> str:

@@ -27,14 +27,13 @@ added it; an entry no fake uses fails the test, so the list never goes stale.
 import enum
 import importlib
 import inspect
-import json
 import sys
 import types
 
 import pytest
-from nvdaHarness import FAKES_DIR, NVDA_API_FILE, fakeModuleNames
+from nvdaHarness import FAKES_DIR, fakeModuleNames, loadNvdaApi
 
-API = json.loads(NVDA_API_FILE.read_text(encoding="utf-8"))["modules"]
+API = loadNvdaApi()
 
 #: What NVDA added after 2024.4 that the fakes offer: place -> NVDA version that added it.
 #: "module.function(param=)" is a parameter, "module.Class.attribute" a class member,
