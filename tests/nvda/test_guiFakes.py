@@ -141,3 +141,23 @@ def test_callLaterRunsOnRealTimers(nvdaGui):
 	core.callLater(30, ran.append, "later")
 	assert wxHelpers.waitFor(lambda: queueHandler.testing.pump() or ran, timeout=2)
 	assert ran == ["later"]
+
+
+def test_dialogDismissButtonsComeLast(nvdaGui):
+	from gui import guiHelper
+
+	dialog = wx.Dialog(nvdaGui.mainFrame, title="Ask about this picture")
+	helper = guiHelper.BoxSizerHelper(dialog, orientation=wx.VERTICAL)
+	question = helper.addLabeledControl("Question:", wx.TextCtrl)
+	buttons = guiHelper.ButtonHelper(wx.HORIZONTAL)
+	ask = buttons.addButton(dialog, label="&Ask")
+	close = buttons.addButton(dialog, id=wx.ID_CLOSE, label="&Close")
+	assert helper.addDialogDismissButtons(buttons, separated=True) is buttons
+	with pytest.raises(AssertionError):
+		helper.addItem(wx.CheckBox(dialog, label="Too late"))
+	dialog.SetSizerAndFit(helper.sizer)
+	dialog.Show()
+	assert wxHelpers.waitFor(dialog.IsShownOnScreen)
+	assert question.GetScreenRect().bottom < ask.GetScreenRect().top
+	assert ask.GetScreenRect().right < close.GetScreenRect().left
+	assert buttons.sizer.GetOrientation() == wx.HORIZONTAL
