@@ -38,6 +38,10 @@ def startXvfb(width: int = 3840, height: int = 2160, extraArgs: tuple[str, ...] 
 			f"{width}x{height}x24",
 			"-nolisten",
 			"tcp",
+			# Without -noreset the server resets whenever its last client disconnects. GTK opens and
+			# closes a short connection before its real one, so wx.App failed about one start in five
+			# ("Can't create a GtkStyleContext without a display connection") and aborted the process.
+			"-noreset",
 			*extraArgs,
 		],
 		pass_fds=(writeEnd,),

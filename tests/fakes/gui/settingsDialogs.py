@@ -1,0 +1,238 @@
+"""Fake of NVDA's gui.settingsDialogs: settings panels and NVDA's multi-category settings dialog.
+
+Real wx throughout. As in NVDA, `SettingsPanel` is an abstract wx.Panel (makeSettings and onSave must
+be overridden); `NVDASettingsDialog.categoryClasses` starts with NVDA's General panel (a stand-in
+here) and add-ons append theirs; a panel is created only when its category is first shown (the
+initial category, or `_doCategoryChange(index)`), so panels never shown get neither onSave nor
+onDiscard. OK validates every created panel (`isValid`), then calls `onSave` on each, then `postSave`;
+a panel returning False from isValid stops the save and keeps the dialog open. Cancel calls
+`onDiscard`.
+"""
+
+from abc import abstractmethod
+
+import wx
+from logHandler import log
+
+from . import guiHelper
+
+
+class SettingsPanel(wx.Panel, metaclass=guiHelper.SIPABCMeta):
+	title = ""
+	panelDescription = ""
+
+	def __init__(self, parent):
+		super().__init__(parent)
+		self._buildGui()
+
+	def _buildGui(self):
+		self.mainSizer = wx.BoxSizer(wx.VERTICAL)
+		self.settingsSizer = wx.BoxSizer(wx.VERTICAL)
+		self.makeSettings(self.settingsSizer)
+		self.mainSizer.Add(self.settingsSizer, flag=wx.ALL | wx.EXPAND)
+		self.mainSizer.Fit(self)
+		self.SetSizer(self.mainSizer)
+
+	@abstractmethod
+	def makeSettings(self, sizer):
+		raise NotImplementedError
+
+	def onPanelActivated(self):
+		self.Show()
+
+	def onPanelDeactivated(self):
+		self.Hide()
+
+	@abstractmethod
+	def onSave(self):
+		raise NotImplementedError
+
+	def isValid(self):
+		return True
+
+	def postSave(self):
+		pass
+
+	def onDiscard(self):
+		pass
+
+
+class SettingsDialog(wx.Dialog, metaclass=guiHelper.SIPABCMeta):
+	title = ""
+
+	def __init__(
+		self,
+		parent,
+		resizeable=False,
+		hasApplyButton=False,
+		settingsSizerOrientation=wx.VERTICAL,
+		multiInstanceAllowed=False,
+		buttons=frozenset({wx.OK, wx.CANCEL}),
+	):
+		style = wx.DEFAULT_DIALOG_STYLE
+		if resizeable:
+			style |= wx.RESIZE_BORDER | wx.MAXIMIZE_BOX | wx.MINIMIZE_BOX
+		super().__init__(parent, title=self.title, style=style)
+		buttonFlags = 0
+		for button in buttons:
+			buttonFlags |= button
+		if hasApplyButton:
+			buttonFlags |= wx.APPLY
+		self.hasApply = hasApplyButton or wx.APPLY in buttons
+		self.mainSizer = wx.BoxSizer(wx.VERTICAL)
+		self.settingsSizer = wx.BoxSizer(settingsSizerOrientation)
+		self.makeSettings(self.settingsSizer)
+		self.mainSizer.Add(
+			self.settingsSizer, border=guiHelper.BORDER_FOR_DIALOGS, flag=wx.ALL | wx.EXPAND, proportion=1
+		)
+		self.mainSizer.Add(
+			self.CreateSeparatedButtonSizer(buttonFlags),
+			border=guiHelper.BORDER_FOR_DIALOGS,
+			flag=wx.EXPAND | wx.BOTTOM | wx.LEFT | wx.RIGHT,
+		)
+		self.mainSizer.Fit(self)
+		self.SetSizer(self.mainSizer)
+		self.Bind(wx.EVT_BUTTON, self.onOk, id=wx.ID_OK)
+		self.Bind(wx.EVT_BUTTON, self.onCancel, id=wx.ID_CANCEL)
+		self.Bind(wx.EVT_BUTTON, self.onClose, id=wx.ID_CLOSE)
+		self.Bind(wx.EVT_BUTTON, self.onApply, id=wx.ID_APPLY)
+		self.postInit()
+
+	@abstractmethod
+	def makeSettings(self, sizer):
+		raise NotImplementedError
+
+	def postInit(self):
+		pass
+
+	def onOk(self, evt):
+		self.DestroyLater()
+		self.SetReturnCode(wx.ID_OK)
+
+	def onCancel(self, evt):
+		self.DestroyLater()
+		self.SetReturnCode(wx.ID_CANCEL)
+
+	def onClose(self, evt):
+		self.DestroyLater()
+		self.SetReturnCode(wx.ID_CLOSE)
+
+	def onApply(self, evt):
+		self.postInit()
+		self.SetReturnCode(wx.ID_APPLY)
+
+
+class MultiCategorySettingsDialog(SettingsDialog):
+	categoryClasses = []
+
+	def __init__(self, parent, initialCategory=None):
+		if initialCategory and not issubclass(initialCategory, SettingsPanel):
+			raise TypeError("initialCategory should be an instance of SettingsPanel")
+		if initialCategory and initialCategory not in self.categoryClasses:
+			raise ValueError(f"Unable to open category: {initialCategory}")
+		self.initialCategory = initialCategory
+		self.currentCategory = None
+		self.catIdToInstanceMap = {}
+		super().__init__(parent, resizeable=True, buttons={wx.OK, wx.CANCEL, wx.APPLY})
+
+	def makeSettings(self, settingsSizer):
+		self.catListCtrl = wx.ListBox(self, choices=[cls.title for cls in self.categoryClasses])
+		self.container = wx.Panel(self)
+		self.containerSizer = wx.BoxSizer(wx.VERTICAL)
+		self.container.SetSizer(self.containerSizer)
+		row = wx.BoxSizer(wx.HORIZONTAL)
+		row.Add(self.catListCtrl, flag=wx.EXPAND)
+		row.Add(self.container, proportion=1, flag=wx.EXPAND)
+		settingsSizer.Add(row, proportion=1, flag=wx.EXPAND)
+		initialIndex = self.categoryClasses.index(self.initialCategory) if self.initialCategory else 0
+		self.catListCtrl.SetSelection(initialIndex)
+		self.catListCtrl.Bind(wx.EVT_LISTBOX, self.onCategoryChange)
+		self._doCategoryChange(initialIndex)
+
+	def _getCategoryPanel(self, catId):
+		panel = self.catIdToInstanceMap.get(catId)
+		if panel is None:
+			try:
+				cls = self.categoryClasses[catId]
+			except IndexError:
+				raise ValueError(f"Unable to create panel for unknown category ID: {catId}") from None
+			panel = cls(parent=self.container)
+			panel.Hide()
+			self.containerSizer.Add(
+				panel, flag=wx.ALL | wx.EXPAND, border=guiHelper.SPACE_BETWEEN_ASSOCIATED_CONTROL_HORIZONTAL
+			)
+			self.catIdToInstanceMap[catId] = panel
+			panel.SetLabel(panel.title.replace("&", "&&"))
+		return panel
+
+	def _doCategoryChange(self, newCatId):
+		oldCategory = self.currentCategory
+		newCategory = self._getCategoryPanel(newCatId)
+		if oldCategory is newCategory:
+			return
+		if oldCategory is not None:
+			oldCategory.onPanelDeactivated()
+		self.currentCategory = newCategory
+		newCategory.onPanelActivated()
+		self.container.Layout()
+
+	def onCategoryChange(self, evt):
+		self._doCategoryChange(evt.GetSelection())
+
+	def _validateAllPanels(self):
+		for panel in self.catIdToInstanceMap.values():
+			if panel.isValid() is False:
+				raise ValueError(f"Validation for {type(panel).__name__} blocked saving settings")
+
+	def _saveAllPanels(self):
+		for panel in self.catIdToInstanceMap.values():
+			panel.onSave()
+
+	def _notifyAllPanelsSaveOccurred(self):
+		for panel in self.catIdToInstanceMap.values():
+			panel.postSave()
+
+	def _doSave(self):
+		self._validateAllPanels()
+		self._saveAllPanels()
+		self._notifyAllPanelsSaveOccurred()
+
+	def onOk(self, evt):
+		try:
+			self._doSave()
+		except ValueError:
+			log.debugWarning("Error while saving settings:", exc_info=True)
+			evt.StopPropagation()
+		else:
+			super().onOk(evt)
+
+	def onCancel(self, evt):
+		for panel in self.catIdToInstanceMap.values():
+			panel.onDiscard()
+		super().onCancel(evt)
+
+	def onApply(self, evt):
+		try:
+			self._doSave()
+		except ValueError:
+			log.debugWarning("Error while saving settings:", exc_info=True)
+			evt.StopPropagation()
+		else:
+			super().onApply(evt)
+
+
+class GeneralSettingsPanel(SettingsPanel):
+	"""Stand-in for NVDA's first settings category (it has no controls here)."""
+
+	title = "General"
+
+	def makeSettings(self, settingsSizer):
+		pass
+
+	def onSave(self):
+		pass
+
+
+class NVDASettingsDialog(MultiCategorySettingsDialog):
+	title = "NVDA Settings"
+	categoryClasses = [GeneralSettingsPanel]

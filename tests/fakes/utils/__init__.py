@@ -1,0 +1,1 @@
+"""Fake of NVDA's utils package (only the submodules other fakes need)."""
