@@ -62,7 +62,7 @@ class TimedOut(VisionDescriberError):
 
 	@property
 	def sentence(self) -> str:
-		seconds = round(self.seconds)
+		seconds = max(1, round(self.seconds))
 		if self.phase == self.CONNECT:
 			# Translators: {seconds} is a whole number.
 			return _("The server did not answer the connection within {seconds} seconds.").format(
