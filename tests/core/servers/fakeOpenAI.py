@@ -251,8 +251,8 @@ class FakeOpenAI(ScriptedHttpServer):
 			return openaiError("We could not parse the JSON body of your request.", 400)
 		model = body.get("model")
 		if model not in self.models:
-			if self.flavour == "llamacpp":
-				pass  # llama.cpp serves its one model whatever the name
+			if self.flavour in ("llamacpp", "azure"):
+				pass  # llama.cpp serves its one model whatever the name; Azure's deployment is in the path
 			else:
 				return openaiError(
 					f"The model `{model}` does not exist or you do not have access to it.",

@@ -466,7 +466,7 @@ class VisionClient:
 			cancelToken.raiseIfCancelled()
 		text = body.decode("utf-8", errors="replace")
 		info = parseErrorBody(text, response.headers.get("Content-Type", ""))
-		raise HttpFailure(response.status_code, dict(response.headers), text, info, url)
+		raise HttpFailure(response.status_code, dict(response.headers), text, info, response.url or url)
 
 	def _request(self, method: str, url: str, **kwargs) -> _Exchange:
 		"""Like _requestOnce, with one automatic retry when a rate limit asks for a short wait."""
