@@ -118,6 +118,8 @@ class _Server(ThreadingHTTPServer):
 		super().__init__(address, _Handler)
 
 	def process_request(self, request, client_address):
+		# Like Go's net/http (Ollama) and most servers: no Nagle delay on small writes.
+		request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 		self.owner._connections.add(request)
 		super().process_request(request, client_address)
 
