@@ -103,6 +103,13 @@ def test_list_models_marks_vision_from_capabilities(ollama):
 	assert models == {"gemma3:4b": True, "llama3.2:3b": False, "qwen2.5vl:7b": True, "qwen3:8b": False}
 
 
+def test_one_broken_model_does_not_hide_the_others(ollama):
+	ollama.enqueue("POST", "/api/show", ollamaError("failed to read model manifest", 500))
+	with client(ollama) as ollamaClient:
+		models = {model.name: model.vision for model in ollamaClient.listModels()}
+	assert models == {"gemma3:4b": None, "llama3.2:3b": False, "qwen2.5vl:7b": True, "qwen3:8b": False}
+
+
 def test_old_ollama_without_capabilities_falls_back_to_families(noThreadLeak):
 	with FakeOllama(reportsCapabilities=False) as server, client(server) as ollamaClient:
 		models = {model.name: model.vision for model in ollamaClient.listModels()}

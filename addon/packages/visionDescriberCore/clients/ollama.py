@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 
 from ..cancellation import CancelToken
 from ..conversation import Conversation
-from ..errors import ModelCannotSee, ModelNotChosen, UnexpectedResponse
+from ..errors import Cancelled, ModelCannotSee, ModelNotChosen, UnexpectedResponse, VisionDescriberError
 from ..i18n import _
 from ..streaming import Event, NdjsonChatParser
-from .base import CheckReport, ModelInfo, VisionClient
+from .base import CheckReport, ModelInfo, VisionClient, log
 from .endpoint import OLLAMA
 
 _VISION_FAMILIES = ("clip", "mllama")
@@ -127,8 +127,12 @@ class OllamaClient(VisionClient):
 			note = str(details.get("parameter_size") or "")
 			try:
 				vision = self.visionFromShow(self.show(name, cancelToken))
-			except ModelCannotSee:
-				vision = False
+			except Cancelled:
+				raise
+			except VisionDescriberError as error:
+				# One broken model must not hide the others.
+				log.warning("Could not ask Ollama about %s: %s", name, error.detail)
+				vision = None
 			models.append(ModelInfo(name, vision, note))
 		return sorted(models, key=lambda model: model.name.lower())
 
