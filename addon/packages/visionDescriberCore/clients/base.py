@@ -249,6 +249,10 @@ def _causedBy(error: BaseException, *types: type) -> bool:
 
 
 _KEY_PATTERN = re.compile(r"[\x21-\x7e]+")
+# urllib3 1.26 has no NameResolutionError (it reports a failed look-up as a NewConnectionError).
+_NAME_RESOLUTION_ERROR = getattr(
+	urllib3.exceptions, "NameResolutionError", urllib3.exceptions.NewConnectionError
+)
 
 
 class _Exchange:
@@ -557,7 +561,7 @@ class VisionClient:
 		if _causedBy(
 			error,
 			urllib3.exceptions.NewConnectionError,
-			urllib3.exceptions.NameResolutionError,
+			_NAME_RESOLUTION_ERROR,
 			ConnectionRefusedError,
 			requests.exceptions.SSLError,
 			requests.exceptions.InvalidURL,
