@@ -9,7 +9,13 @@ from .i18n import _
 
 
 class VisionDescriberError(Exception):
-	"""Base class. Subclasses override `sentence`."""
+	"""Base class. Subclasses override `sentence`.
+
+	`partialText` is the answer text that had already arrived when a stream failed (the client sets
+	it), so a caller can keep what was spoken.
+	"""
+
+	partialText: str = ""
 
 	def __init__(self, detail: str = ""):
 		super().__init__(detail or self.__class__.__name__)
@@ -56,7 +62,7 @@ class TimedOut(VisionDescriberError):
 
 	@property
 	def sentence(self) -> str:
-		seconds = round(self.seconds)
+		seconds = max(1, round(self.seconds))
 		if self.phase == self.CONNECT:
 			# Translators: {seconds} is a whole number.
 			return _("The server did not answer the connection within {seconds} seconds.").format(
@@ -86,6 +92,12 @@ class ModelNotFound(VisionDescriberError):
 		)
 
 
+class ModelNotChosen(VisionDescriberError):
+	@property
+	def sentence(self) -> str:
+		return _("No model is chosen. Choose a vision model in settings.")
+
+
 class ModelCannotSee(VisionDescriberError):
 	def __init__(self, model: str, detail: str = ""):
 		super().__init__(detail)
@@ -99,12 +111,17 @@ class ModelCannotSee(VisionDescriberError):
 
 
 class AuthenticationFailed(VisionDescriberError):
-	def __init__(self, keyMissing: bool = False, detail: str = ""):
+	def __init__(self, keyMissing: bool = False, detail: str = "", keyMalformed: bool = False):
 		super().__init__(detail)
 		self.keyMissing = keyMissing
+		self.keyMalformed = keyMalformed
 
 	@property
 	def sentence(self) -> str:
+		if self.keyMalformed:
+			return _(
+				"The API key contains spaces or characters that cannot be sent. Paste the key again in settings."
+			)
 		if self.keyMissing:
 			return _("This server needs an API key. Add one in Vision Describer settings.")
 		return _("The server refused the API key. Check or replace the key in settings.")
@@ -134,6 +151,31 @@ class RateLimited(VisionDescriberError):
 				seconds=max(1, round(self.retryAfter))
 			)
 		return _("Too many requests. Wait a moment and try again.")
+
+
+class InsecureConnection(VisionDescriberError):
+	"""The API key would travel unencrypted (plain http) to a host that is not this computer."""
+
+	def __init__(self, host: str, detail: str = ""):
+		super().__init__(detail)
+		self.host = host
+
+	@property
+	def sentence(self) -> str:
+		# Translators: {host} is a server name or address.
+		return _(
+			"The API key would travel unencrypted to {host}. Use an https address, "
+			"or allow unencrypted keys in settings."
+		).format(host=self.host)
+
+
+class ContextTooLong(VisionDescriberError):
+	@property
+	def sentence(self) -> str:
+		return _(
+			"The picture and the conversation are too long for this model. "
+			"Start a new conversation, or lower the image size in settings."
+		)
 
 
 class ImageTooLarge(VisionDescriberError):

@@ -1,0 +1,1 @@
+"""Protocol-faithful HTTP servers on loopback addresses, for the client, CLI and NVDA-layer tests."""

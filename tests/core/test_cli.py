@@ -1,0 +1,328 @@
+"""The command-line tool, run as a real process (`python -m visionDescriberCore`) against the fake servers."""
+
+import base64
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from clientHelpers import waitUntil
+from PIL import Image
+from servers.fakeOllama import FakeOllama, ollamaLines, ollamaReply
+from servers.fakeOpenAI import FakeOpenAI
+from servers.httpServer import Gate, Reply, Stall, freePort
+from visionDescriberCore import cli, errors
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+KEY = "sk-cli-secret-0123456789"
+
+
+def environment(**extra) -> dict:
+	env = {key: value for key, value in os.environ.items() if not key.endswith("API_KEY")}
+	env["PYTHONPATH"] = str(REPOSITORY / "addon" / "packages")
+	env["PYTHONUNBUFFERED"] = "0"
+	env.update(extra)
+	return env
+
+
+def run(*args, env=None, timeout=30) -> subprocess.CompletedProcess:
+	return subprocess.run(
+		[sys.executable, "-m", "visionDescriberCore", *args],
+		capture_output=True,
+		text=True,
+		env=env or environment(),
+		timeout=timeout,
+		cwd=REPOSITORY,
+	)
+
+
+def start(*args, env=None) -> subprocess.Popen:
+	return subprocess.Popen(
+		[sys.executable, "-m", "visionDescriberCore", *args],
+		stdout=subprocess.PIPE,
+		stderr=subprocess.PIPE,
+		env=env or environment(),
+		cwd=REPOSITORY,
+	)
+
+
+def readUntil(stream, expected: bytes, timeout: float = 10.0) -> bytes:
+	data = b""
+	deadline = time.monotonic() + timeout
+	while expected not in data:
+		remaining = deadline - time.monotonic()
+		assert remaining > 0, f"did not see {expected!r} in {data!r}"
+		readable, _, _ = select.select([stream], [], [], remaining)
+		if readable:
+			piece = os.read(stream.fileno(), 4096)
+			assert piece, f"the output ended before {expected!r}: {data!r}"
+			data += piece
+	return data
+
+
+@pytest.fixture
+def picture(tmp_path) -> Path:
+	path = tmp_path / "screen.png"
+	Image.new("RGB", (40, 30), "white").save(path)
+	return path
+
+
+@pytest.fixture
+def ollamaServer(noThreadLeak):
+	with FakeOllama() as server:
+		yield server
+
+
+def test_describe_streams_the_answer_as_it_arrives(ollamaServer, picture):
+	gate = threading.Event()
+	reply = ollamaReply()
+	reply.body.insert(1, Gate(gate))
+	ollamaServer.queueChat(reply)
+	process = start("describe", str(picture), "--base-url", ollamaServer.url, "--model", "gemma3:4b")
+	try:
+		# The first words are on stdout while the server still holds the rest back.
+		assert readUntil(process.stdout, b"A small").startswith(b"A small")
+		gate.set()
+		out, err = process.communicate(timeout=30)
+	finally:
+		gate.set()
+		if process.poll() is None:
+			process.kill()
+			process.communicate()
+	assert process.returncode == 0, err
+	assert out.decode().strip() == "black square sits in the middle of a white picture."
+	request = ollamaServer.chatRequests()[0].json
+	assert request["messages"][0]["content"] == cli.DEFAULT_DESCRIBE_PROMPT
+	assert base64.b64decode(request["messages"][0]["images"][0]) == picture.read_bytes()
+
+
+def test_ask_sends_the_question_and_the_prompt_as_system(ollamaServer, picture):
+	result = run(
+		"--model",
+		"gemma3:4b",
+		"ask",
+		str(picture),
+		"Is it empty?",
+		"--base-url",
+		ollamaServer.url,
+		"--prompt",
+		"Reply briefly.",
+	)
+	assert result.returncode == 0, result.stderr
+	assert result.stdout.strip() == "A small black square sits in the middle of a white picture."
+	messages = ollamaServer.chatRequests()[0].json["messages"]
+	assert messages[0] == {"role": "system", "content": "Reply briefly."}
+	assert messages[1]["content"] == "Is it empty?"
+
+
+def test_models_marks_those_that_see(ollamaServer):
+	result = run("models", "--base-url", ollamaServer.url)
+	assert result.returncode == 0, result.stderr
+	lines = result.stdout.splitlines()
+	assert "gemma3:4b (4.3B)\tsees images" in lines
+	assert "llama3.2:3b (4.3B)\ttext only" in lines
+
+
+def test_check_passes(ollamaServer):
+	result = run("check", "--base-url", ollamaServer.url, "--model", "gemma3:4b")
+	assert result.returncode == 0, result.stderr
+	assert result.stdout.splitlines()[0] == f"Ollama 0.12.6 is running at {ollamaServer.url}."
+	assert result.stdout.splitlines()[-1] == "Everything works."
+
+
+def test_check_says_what_is_wrong(ollamaServer):
+	result = run("check", "--base-url", ollamaServer.url, "--model", "llama3.2:3b")
+	assert result.returncode == 1
+	assert (
+		result.stderr.strip() == "The model llama3.2:3b cannot see images. Choose a vision model in settings."
+	)
+
+
+def test_refused_connection(noThreadLeak, picture):
+	url = f"http://127.0.0.1:{freePort()}"
+	result = run("describe", str(picture), "--base-url", url, "--model", "gemma3")
+	assert result.returncode == 1
+	assert (
+		result.stderr.strip()
+		== f"Ollama is not running at {url}. Start Ollama, or check the address in settings."
+	)
+	assert "Traceback" not in result.stderr
+
+
+def test_cut_short_keeps_the_text_and_fails(ollamaServer, picture):
+	ollamaServer.queueChat(Reply(200, ollamaLines(done=False), "application/x-ndjson"))
+	result = run("describe", str(picture), "--base-url", ollamaServer.url, "--model", "gemma3:4b")
+	assert result.returncode == 1
+	assert result.stdout.strip() == "A small black square sits in the middle of a white picture."
+	assert result.stderr.strip() == "The answer was cut off before it finished."
+
+
+def test_openai_key_from_the_environment_variable(noThreadLeak, picture):
+	with FakeOpenAI(apiKey=KEY) as server:
+		env = environment(MY_VISION_KEY=KEY)
+		base = ["--provider", "openai", "--base-url", server.url + "/v1", "--api-key-env", "MY_VISION_KEY"]
+		described = run("describe", str(picture), "--model", "gpt-4o-mini", *base, env=env)
+		models = run("models", *base, env=env)
+		checked = run("check", "--model", "gpt-4o-mini", *base, env=env)
+		asked = run("ask", str(picture), "What shape?", "--model", "gpt-4o-mini", *base, env=env)
+	for result in (described, models, checked, asked):
+		assert result.returncode == 0, result.stderr
+		assert KEY not in result.stdout + result.stderr
+	assert described.stdout.strip() == "A small black square on a white background."
+	assert "gpt-4o-mini\tnot known whether it sees images" in models.stdout.splitlines()
+	assert checked.stdout.splitlines()[-1] == "Everything works."
+	assert asked.stdout.strip() == "A small black square on a white background."
+	assert server.chatRequests()[-1].json["messages"][0]["content"][1] == {
+		"type": "text",
+		"text": "What shape?",
+	}
+	assert {request.header("authorization") for request in server.requests} == {f"Bearer {KEY}"}
+	chat = server.chatRequests()[0].json
+	assert chat["messages"][0]["content"][0]["image_url"]["url"].startswith("data:image/png;base64,")
+
+
+def runHere(capsys, *args) -> subprocess.CompletedProcess:
+	"""The same main() in this process: for cases that fail before any request."""
+	code = cli.main(list(args))
+	out, err = capsys.readouterr()
+	return subprocess.CompletedProcess(args, code, out, err)
+
+
+def test_missing_environment_variable(capsys, picture, monkeypatch):
+	monkeypatch.delenv("NOT_SET_ANYWHERE", raising=False)
+	result = runHere(
+		capsys,
+		"describe",
+		str(picture),
+		"--model",
+		"m",
+		"--provider",
+		"openai",
+		"--api-key-env",
+		"NOT_SET_ANYWHERE",
+	)
+	assert result.returncode == 2
+	assert result.stderr.strip() == "The environment variable NOT_SET_ANYWHERE is not set or is empty."
+
+
+@pytest.mark.parametrize("arguments", [["--api-key", KEY], [f"--api-key={KEY}"], ["--api-key-env", KEY]])
+def test_a_key_on_the_command_line_is_refused_without_echoing_it(capsys, arguments):
+	result = runHere(capsys, "models", *arguments)
+	assert result.returncode == 2
+	assert "environment variable" in result.stderr
+	assert KEY not in result.stdout + result.stderr
+
+
+def test_wrong_key(noThreadLeak):
+	with FakeOpenAI(apiKey=KEY) as server:
+		result = run(
+			"models",
+			"--provider",
+			"openai",
+			"--base-url",
+			server.url + "/v1",
+			"--api-key-env",
+			"K",
+			env=environment(K="sk-wrong"),
+		)
+	assert result.returncode == 1
+	assert result.stderr.strip() == "The server refused the API key. Check or replace the key in settings."
+
+
+def test_describe_needs_a_model(capsys, picture):
+	result = runHere(capsys, "describe", str(picture))
+	assert result.returncode == 2
+	assert "--model" in result.stderr
+
+
+def test_unreadable_image(tmp_path):
+	notAPicture = tmp_path / "notes.txt"
+	notAPicture.write_text("hello")
+	result = run(
+		"describe", str(notAPicture), "--model", "gemma3", "--base-url", f"http://127.0.0.1:{freePort()}"
+	)
+	assert result.returncode == 1
+	assert result.stderr.strip().startswith(f"Could not read an image from {notAPicture}.")
+
+
+def test_interrupt_cancels_and_closes_the_connection(ollamaServer, picture):
+	reply = ollamaReply()
+	reply.beforeHeaders = [Stall(timeout=30)]
+	ollamaServer.queueChat(reply)
+	process = start("describe", str(picture), "--base-url", ollamaServer.url, "--model", "gemma3:4b")
+	try:
+		request = ollamaServer.waitForRequests(1)[0]
+		time.sleep(0.2)
+		process.send_signal(signal.SIGINT)
+		out, err = process.communicate(timeout=10)
+	finally:
+		if process.poll() is None:
+			process.kill()
+			process.communicate()
+	assert process.returncode == 130
+	assert err.decode().strip() == "Cancelled."
+	waitUntil(lambda: request.finishedAt is not None)
+	assert request.clientClosedAt is not None
+
+
+# --- Reading the input picture (in process) ---------------------------------------------------------
+
+
+def arguments(path) -> object:
+	return cli.parseArguments(["describe", str(path)])
+
+
+def test_png_and_jpeg_are_sent_as_they_are(tmp_path):
+	for name, format, mimeType in (("a.png", "PNG", "image/png"), ("b.jpg", "JPEG", "image/jpeg")):
+		path = tmp_path / name
+		Image.new("RGB", (33, 21), "red").save(path, format)
+		image = cli.loadInputImage(arguments(path))
+		assert image.data == path.read_bytes()
+		assert (image.mimeType, image.width, image.height) == (mimeType, 33, 21)
+
+
+@pytest.mark.parametrize(
+	("name", "mode"), [("c.bmp", "RGB"), ("d.gif", "P"), ("e.tiff", "CMYK"), ("f.webp", "RGBA")]
+)
+def test_other_formats_become_png(tmp_path, name, mode):
+	path = tmp_path / name
+	Image.new(mode, (12, 9)).save(path)
+	image = cli.loadInputImage(arguments(path))
+	assert image.mimeType == "image/png"
+	assert image.data.startswith(b"\x89PNG")
+	assert (image.width, image.height) == (12, 9)
+
+
+@pytest.mark.parametrize("content", [b"", b"GIF89a broken", b"\x89PNG\r\n\x1a\n truncated"])
+def test_broken_files_are_unreadable(tmp_path, content):
+	path = tmp_path / "broken.png"
+	path.write_bytes(content)
+	with pytest.raises(errors.UnreadableImage) as caught:
+		cli.loadInputImage(arguments(path))
+	assert caught.value.source == str(path)
+
+
+def test_missing_file_is_unreadable(tmp_path):
+	with pytest.raises(errors.UnreadableImage):
+		cli.loadInputImage(arguments(tmp_path / "nowhere.png"))
+
+
+def test_openai_with_another_address_is_treated_as_compatible():
+	args = cli.parseArguments(["--provider", "openai", "--base-url", "http://127.0.0.1:1234/v1", "models"])
+	config = cli.configFromArguments(args, environ={"OPENAI_API_KEY": "sk-x"})
+	assert config.provider == "openaiCompatible"
+	assert config.apiKey is None  # an OpenAI key is not sent to another server unless named
+	official = cli.configFromArguments(cli.parseArguments(["--provider", "openai", "models"]), environ={})
+	assert official.provider == "openai" and official.apiKey is None
+
+
+def test_options_are_accepted_before_and_after_the_command():
+	before = cli.parseArguments(["--model", "a", "--timeout", "9", "models"])
+	after = cli.parseArguments(["models", "--model", "a", "--timeout", "9"])
+	assert (before.model, before.timeout) == (after.model, after.timeout) == ("a", 9.0)
+	assert cli.parseArguments(["models"]).timeout == 120.0
