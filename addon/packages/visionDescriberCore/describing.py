@@ -1,0 +1,360 @@
+"""One press, end to end, without NVDA: capture, guard, prepare, stream, speak, remember.
+
+The NVDA layer turns what the user pointed at into an `ImageSource` (how to get the pixels, run on
+the worker) and a `Listener` (what to do on the main thread), then calls `Describer.describe`.
+Everything in between runs on the job runner's single worker:
+
+	grab -> blank guard -> prepare (scale, encode) -> cache? -> client.stream -> narrate -> remember
+
+Follow-up questions (`ask`) and fresh pictures of the same target (`addImage`) go through the same
+worker and the same speech path. A conversation is only changed on the main thread, when an answer
+has arrived, so a dialog showing it never sees a half-written turn.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .cancellation import CancelToken
+from .clients import EndpointConfig, VisionClient, createClient
+from .conversation import Conversation
+from .errors import Cancelled, VisionDescriberError
+from .jobs import JobRunner, Post
+from .media import PreparedImage
+from .narration import narrate
+from .prompts import buildDescribePrompt, buildSystemPrompt
+from .resultCache import ResultCache
+from .settings import Settings
+from .streaming import TextDelta
+
+log = logging.getLogger("visionDescriber")
+
+#: Seconds Ollama keeps a model loaded when the user asked to keep it loaded: -1 means forever.
+KEEP_LOADED = -1
+
+
+@dataclass
+class ImageSource:
+	"""What to look at. `grab` runs on the worker and returns a PIL image."""
+
+	grab: Callable[[], Any]
+	#: Short words for history and titles, e.g. "navigator object" or "whole screen".
+	label: str
+	#: One sentence about the object, e.g. "This is a graphic labelled 'chart1' in Excel."
+	context: str = ""
+	#: Screen grabs are refused when black or flat; an image file the user chose is sent as it is.
+	isScreenCapture: bool = True
+
+
+@dataclass
+class Session:
+	"""A conversation about one target, kept while NVDA runs."""
+
+	conversation: Conversation
+	source: ImageSource
+	createdAt: float = field(default_factory=time.time)
+
+	@property
+	def lastAnswer(self) -> str:
+		for turn in reversed(self.conversation.turns):
+			if turn.role == "assistant":
+				return turn.text
+		return ""
+
+	@property
+	def title(self) -> str:
+		return f"{time.strftime('%H:%M', time.localtime(self.createdAt))} {self.source.label}"
+
+
+class Listener(Protocol):
+	"""Called on the main thread, in this order: onRequestSent, onPhrase..., then onAnswer or onError."""
+
+	def onRequestSent(self) -> None: ...
+
+	def onPhrase(self, text: str) -> None: ...
+
+	def onAnswer(self, session: Session, text: str) -> None: ...
+
+	def onError(self, error: VisionDescriberError, session: Session | None) -> None: ...
+
+
+def endpointConfigFor(settings: Settings, apiKey: str | None) -> EndpointConfig:
+	"""The client's view of the user's settings (plus the key, which settings never hold)."""
+	return EndpointConfig(
+		provider=settings.provider,
+		baseUrl=settings.baseUrl,
+		model=settings.model,
+		apiKey=apiKey or None,
+		connectTimeout=float(settings.connectTimeout),
+		readTimeout=float(settings.readTimeout),
+		keepAlive=KEEP_LOADED if settings.keepModelLoaded else None,
+		maxTokens=settings.maxTokens or None,
+		imageDetail=settings.imageDetail,
+		allowInsecureKey=settings.allowUnencryptedRemote,
+		think=settings.allowReasoning,
+		**_azureOptions(settings),
+	)
+
+
+def _azureOptions(settings: Settings) -> dict:
+	version = getattr(settings, "azureApiVersion", "")
+	return {"azureApiVersion": version} if version else {}
+
+
+def answerText(events: Iterator[Any]) -> Iterator[str]:
+	"""The answer's text deltas; reasoning ("thinking") is never spoken, so it is left out here."""
+	for event in events:
+		if isinstance(event, TextDelta):
+			yield event.text
+
+
+class Describer:
+	"""Owns the worker, the recent conversations and the result cache. Main-thread API."""
+
+	def __init__(
+		self,
+		post: Post,
+		getSettings: Callable[[], Settings],
+		getApiKey: Callable[[Settings], str | None],
+		getLanguage: Callable[[], str] = lambda: "en",
+		clientFactory: Callable[[EndpointConfig], VisionClient] = createClient,
+		prepare: Callable[[Any, Settings], PreparedImage] | None = None,
+		checkNotBlank: Callable[[Any], None] | None = None,
+	):
+		self._getSettings = getSettings
+		self._getApiKey = getApiKey
+		self._getLanguage = getLanguage
+		self._clientFactory = clientFactory
+		self._prepare = prepare or prepareForSettings
+		self._checkNotBlank = checkNotBlank or _defaultBlankCheck()
+		self.runner = JobRunner(post)
+		self.cache = ResultCache()
+		self.sessions: list[Session] = []
+
+	# --- State the NVDA layer reads --------------------------------------------------------------
+
+	@property
+	def busy(self) -> bool:
+		return self.runner.busy
+
+	@property
+	def lastSession(self) -> Session | None:
+		return self.sessions[-1] if self.sessions else None
+
+	# --- Commands ---------------------------------------------------------------------------------
+
+	def describe(self, source: ImageSource, listener: Listener, question: str | None = None) -> bool:
+		"""Starts a new conversation about source. False when busy (nothing started)."""
+		settings = self._getSettings()
+		language = settings.effectiveLanguage(self._getLanguage())
+		context = source.context if settings.sendObjectContext else ""
+		if question:
+			prompt = "\n\n".join(part for part in (context, question.strip()) if part)
+		else:
+			prompt = buildDescribePrompt(settings.preset, settings.customPrompt, context, language)
+		conversation = Conversation(buildSystemPrompt(language))
+		session = Session(conversation, source)
+
+		def job(token: CancelToken) -> None:
+			image = self._capture(source, settings, token)
+			cacheKey = None
+			if not question:
+				cacheKey = ResultCache.keyFor(
+					image.data,
+					conversation.systemPrompt + "\n" + prompt,
+					settings.model,
+					settings.provider,
+					settings.baseUrl,
+				)
+				cached = self.cache.get(cacheKey)
+				if cached is not None:
+					log.debug("Answered from the result cache")
+					self._narrate(iter([cached]), settings, listener, token)
+					self._post(lambda: self._remember(session, prompt, image, cached, listener, isNew=True))
+					return
+			text = self._stream(session, prompt, image, settings, listener, token, isNew=True)
+			if cacheKey is not None:
+				self.cache.put(cacheKey, text)
+
+		return self._submit(job, listener, None)
+
+	def ask(self, session: Session, question: str, listener: Listener) -> bool:
+		"""A follow-up question about the same picture: re-sends the stored image, never captures."""
+		settings = self._getSettings()
+		question = question.strip()
+
+		def job(token: CancelToken) -> None:
+			self._stream(session, question, None, settings, listener, token, isNew=False)
+
+		return self._submit(job, listener, session)
+
+	def addImage(self, session: Session, listener: Listener, question: str | None = None) -> bool:
+		"""Captures the same target again (a game screen that changed) into the same conversation."""
+		settings = self._getSettings()
+		language = settings.effectiveLanguage(self._getLanguage())
+		prompt = (question or "").strip() or buildDescribePrompt(
+			settings.preset, settings.customPrompt, "", language
+		)
+
+		def job(token: CancelToken) -> None:
+			image = self._capture(session.source, settings, token)
+			self._stream(session, prompt, image, settings, listener, token, isNew=False)
+
+		return self._submit(job, listener, session)
+
+	def cancel(self) -> bool:
+		return self.runner.cancel()
+
+	def terminate(self, timeout: float = 1.0) -> bool:
+		return self.runner.terminate(timeout)
+
+	def warmUp(self) -> bool:
+		"""Loads the model in the background (Ollama); failures only go to the log."""
+		settings = self._getSettings()
+
+		def job(token: CancelToken) -> None:
+			client = self._clientFactory(endpointConfigFor(settings, self._getApiKey(settings)))
+			try:
+				client.warmUp(token)
+			except VisionDescriberError as error:
+				log.info("Warm-up failed: %s (%s)", type(error).__name__, error.detail)
+			finally:
+				client.close()
+
+		return self.runner.submit(job)
+
+	def clearHistory(self) -> None:
+		self.sessions.clear()
+		self.cache.clear()
+
+	# --- On the worker ----------------------------------------------------------------------------
+
+	def _capture(self, source: ImageSource, settings: Settings, token: CancelToken) -> PreparedImage:
+		image = source.grab()
+		token.raiseIfCancelled()
+		if source.isScreenCapture:
+			self._checkNotBlank(image)
+		prepared = self._prepare(image, settings)
+		token.raiseIfCancelled()
+		return prepared
+
+	def _stream(
+		self,
+		session: Session,
+		prompt: str,
+		image: PreparedImage | None,
+		settings: Settings,
+		listener: Listener,
+		token: CancelToken,
+		isNew: bool,
+	) -> str:
+		# The request goes out with a copy: the kept conversation changes only on the main thread.
+		request = Conversation(
+			session.conversation.systemPrompt,
+			session.conversation.maxTurns,
+			session.conversation.maxHistoryChars,
+		)
+		for turn in session.conversation.turns:
+			(
+				request.addUserTurn(turn.text, turn.image)
+				if turn.role == "user"
+				else request.addAssistantTurn(turn.text)
+			)
+		request.addUserTurn(prompt, image)
+		client = self._clientFactory(endpointConfigFor(settings, self._getApiKey(settings)))
+		try:
+			self._post(listener.onRequestSent)
+			text = self._narrate(answerText(client.stream(request, token)), settings, listener, token)
+		except VisionDescriberError as error:
+			if error.partialText and not isinstance(error, Cancelled) and not token.cancelled:
+				# Keep what arrived: the user heard it, and it may be all they needed.
+				partial = error.partialText
+				self._post(lambda: self._remember(session, prompt, image, partial, None, isNew))
+			raise
+		finally:
+			client.close()
+		self._post(lambda: self._remember(session, prompt, image, text, listener, isNew))
+		return text
+
+	def _narrate(
+		self, deltas: Iterator[str], settings: Settings, listener: Listener, token: CancelToken
+	) -> str:
+		return narrate(
+			deltas,
+			post=self._post,
+			onPhrase=listener.onPhrase,
+			streamSpeech=settings.streamSpeech,
+			token=token,
+		)
+
+	# --- On the main thread -----------------------------------------------------------------------
+
+	def _remember(
+		self,
+		session: Session,
+		prompt: str,
+		image: PreparedImage | None,
+		text: str,
+		listener: Listener | None,
+		isNew: bool,
+	) -> None:
+		session.conversation.addUserTurn(prompt, image)
+		session.conversation.addAssistantTurn(text)
+		if isNew or session not in self.sessions:
+			self.sessions.append(session)
+			limit = max(1, self._getSettings().recentConversations)
+			del self.sessions[:-limit]
+		if listener is not None:
+			listener.onAnswer(session, text)
+
+	def _submit(
+		self, job: Callable[[CancelToken], None], listener: Listener, session: Session | None
+	) -> bool:
+		def guarded(token: CancelToken) -> None:
+			try:
+				job(token)
+			except Cancelled:
+				return
+			except VisionDescriberError as error:
+				if token.cancelled:
+					return
+				log.warning("%s: %s", type(error).__name__, error.detail)
+				self._post(lambda error=error: listener.onError(error, session))
+			except Exception as error:
+				if token.cancelled:
+					return
+				log.exception("Describing failed unexpectedly")
+				report = VisionDescriberError(f"{type(error).__name__} (traceback in the log)")
+				self._post(lambda: listener.onError(report, session))
+
+		return self.runner.submit(guarded)
+
+	def _post(self, fn: Callable[[], None]) -> None:
+		self.runner.post(fn)
+
+
+def prepareForSettings(image: Any, settings: Settings) -> PreparedImage:
+	"""Scales and encodes a captured image the way the chosen provider and image size want it."""
+	from .preparation import policyForProvider, prepareImage
+
+	policy = policyForProvider(settings.provider, settings.imageDetail, settings.maxImageSide or None)
+	return prepareImage(image, policy)
+
+
+def _defaultBlankCheck() -> Callable[[Any], None]:
+	from .blankDetection import checkNotBlank
+
+	return checkNotBlank
+
+
+__all__ = [
+	"Describer",
+	"ImageSource",
+	"Listener",
+	"Session",
+	"answerText",
+	"endpointConfigFor",
+	"prepareForSettings",
+]
