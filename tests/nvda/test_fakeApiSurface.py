@@ -21,9 +21,13 @@ Rules for what is not checked, each on purpose:
   library's API, so only its existence on that base is checked.
 
 Things NVDA added after 2024.4 may appear only through LATER_ADDITIONS, each with the version that
-added it; an entry no fake uses fails the test, so the list never goes stale.
+added it; an entry no fake uses fails the test, so the list never goes stale. A whole module NVDA
+added later is one entry there, and its API (taken from that NVDA version's source) is written out in
+LATER_MODULE_API so its fake is checked like the others; the test emulates that version (see the
+config fake) before importing it.
 """
 
+import dataclasses
 import enum
 import importlib
 import inspect
@@ -42,7 +46,43 @@ LATER_ADDITIONS = {
 	"ui.browseableMessage(closeButton=)": "2025.1",
 	"ui.browseableMessage(copyButton=)": "2025.1",
 	"config.conf[screenCurtain]": "2026.1",  # moved from conf["vision"]["screenCurtain"]
+	"screenCurtain": "2026.1",  # replaces visionEnhancementProviders.screenCurtain
 }
+
+#: Modules NVDA added after 2024.4, in the API data's shape, from that version's source.
+LATER_MODULE_API = {
+	# NVDA 2026.1, source/screenCurtain.py
+	"screenCurtain": {
+		"functions": {"initialize": [], "terminate": []},
+		"classes": {
+			"_ScreenCurtain": {
+				"attributes": [],
+				"bases": [],
+				"methods": {
+					"__init__": ["self"],
+					"__del__": ["self"],
+					"settings": ["self"],
+					"enabled": ["self"],
+					"enable": ["self", "*", "persist="],
+					"disable": ["self", "*", "persist="],
+				},
+			},
+		},
+		"names": ["TRANSFORM_BLACK", "warnOnLoadCheckBoxText", "screenCurtain"],
+		"imports": [
+			"os",
+			"TypedDict",
+			"cast",
+			"wx",
+			"MessageDialog",
+			"config",
+			"log",
+			"nvwave",
+			"globalVars",
+		],
+	},
+}
+API = {**API, **LATER_MODULE_API}
 
 #: Instance attributes NVDA's classes set in __init__ (the API data lists class attributes only).
 INSTANCE_ATTRIBUTES = {
@@ -98,6 +138,24 @@ _CLASS_MACHINERY = {
 	"__static_attributes__",
 	"__classcell__",
 	"_abc_impl",
+}
+
+
+#: What @dataclass writes into a class (NVDA's dataclasses, such as vision.providerInfo.ProviderInfo,
+#: have the same; the API data lists their fields as attributes only).
+_DATACLASS_MACHINERY = {
+	"__init__",
+	"__repr__",
+	"__eq__",
+	"__hash__",
+	"__setattr__",
+	"__delattr__",
+	"__match_args__",
+	"__dataclass_fields__",
+	"__dataclass_params__",
+	"__getstate__",
+	"__setstate__",
+	"__replace__",
 }
 
 
@@ -184,6 +242,8 @@ class SurfaceCheck:
 	# --- the checks -------------------------------------------------------------------------------
 
 	def checkModule(self, moduleName: str, module: types.ModuleType) -> None:
+		if moduleName in LATER_MODULE_API and not self.laterAddition(moduleName):
+			self.report(f"{moduleName}: a later module without a LATER_ADDITIONS entry")
 		if moduleName not in API:
 			self.report(f"{moduleName}: NVDA 2024.4 has no such module")
 			return
@@ -233,8 +293,9 @@ class SurfaceCheck:
 		def onExternalBase(name):
 			return any(name in vars(base) for base in externalBases)
 
+		generated = _DATACLASS_MACHINERY if dataclasses.is_dataclass(cls) else set()
 		for name, value in vars(cls).items():
-			if name in _CLASS_MACHINERY or _isSunder(name):
+			if name in _CLASS_MACHINERY or name in generated or _isSunder(name):
 				continue
 			place = f"{qualified}.{name}"
 			isFunction = isinstance(value, types.FunctionType | staticmethod | classmethod)
@@ -287,10 +348,17 @@ def _isFakeClass(cls: type) -> bool:
 	return module is not None and _isFakeModule(module)
 
 
+def importFake(name: str) -> types.ModuleType:
+	"""Imports a fake; one of a module NVDA added later, as that NVDA version (it refuses otherwise)."""
+	if name in LATER_MODULE_API:
+		importlib.import_module("config").testing.emulate(LATER_ADDITIONS[name])
+	return importlib.import_module(name)
+
+
 def checkAllFakes() -> SurfaceCheck:
 	check = SurfaceCheck()
 	for name in fakeModuleNames():
-		check.checkModule(name, importlib.import_module(name))
+		check.checkModule(name, importFake(name))
 	return check
 
 
@@ -300,7 +368,7 @@ def checkAllFakes() -> SurfaceCheck:
 @pytest.mark.parametrize("moduleName", fakeModuleNames())
 def test_fakeModuleOffersOnlyWhatNvdaOffers(moduleName):
 	check = SurfaceCheck()
-	check.checkModule(moduleName, importlib.import_module(moduleName))
+	check.checkModule(moduleName, importFake(moduleName))
 	assert check.violations == []
 
 
@@ -465,3 +533,18 @@ def test_parametersAreRenderedLikeTheApiData():
 	assert renderParameters(f) == ["queue", "func", "*args", "_immediate=", "**kwargs"]
 	assert renderParameters(g) == ["self", "*", "all="]
 	assert API["queueHandler"]["functions"]["queueFunction"] == renderParameters(f)
+
+
+def test_checkerHoldsLaterModulesToTheirWrittenApi():
+	importFake("screenCurtain")
+	module = _copyOfModule("screenCurtain")
+	assert _violations("screenCurtain", module) == []
+
+	def isOn():
+		return True
+
+	isOn.__module__ = "screenCurtain"
+	module.isOn = isOn
+	assert _violations("screenCurtain", module) == [
+		"screenCurtain.isOn: NVDA 2024.4's screenCurtain has no isOn"
+	]

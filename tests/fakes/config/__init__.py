@@ -9,6 +9,8 @@ values land in the base profile, `conf.profiles[0]` (what NVDA would save to nvd
 
 `testing.emulate("2026.1")` applies the configuration changes of later NVDA versions that are in
 LATER_ADDITIONS of the API-surface test (2026.1 moved Screen Curtain to `conf["screenCurtain"]`).
+Other fakes ask `testing.emulating("2026.1")` to behave as that version does (the `screenCurtain`
+module exists only from 2026.1; the Screen Curtain vision provider only before it).
 """
 
 import io
@@ -45,13 +47,23 @@ class testing:
 """,
 	}
 
+	#: The NVDA version being emulated (2024.4 unless a test called emulate).
+	emulatedVersion = "2024.4"
+
+	@staticmethod
+	def versionKey(version: str) -> tuple[int, ...]:
+		return tuple(int(part) for part in version.split("."))
+
+	@staticmethod
+	def emulating(version: str) -> bool:
+		"""True when the emulated NVDA is `version` or later."""
+		return testing.versionKey(testing.emulatedVersion) >= testing.versionKey(version)
+
 	@staticmethod
 	def emulate(version: str) -> None:
 		"""Adds the spec sections of every later NVDA version up to and including `version`."""
-
-		def key(v):
-			return tuple(int(part) for part in v.split("."))
-
+		key = testing.versionKey
+		testing.emulatedVersion = version
 		for laterVersion, specText in testing.LATER_SPECS.items():
 			if key(laterVersion) <= key(version):
 				conf.spec.merge(ConfigObj(io.StringIO(specText), list_values=False, encoding="UTF-8"))

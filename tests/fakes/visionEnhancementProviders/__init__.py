@@ -1,0 +1,1 @@
+"""Fake of NVDA's visionEnhancementProviders package (Screen Curtain only)."""
