@@ -1,6 +1,7 @@
 """Fake of NVDA's logHandler: `log` is a real logging.Logger subclass whose records are kept.
 
-`testing.records` holds every logging.LogRecord (level DEBUG and up, as with NVDA's debug log level);
+`testing.records` holds every logging.LogRecord (level DEBUG and up, as with NVDA's debug log level),
+each with the `codepath` NVDA's formatter writes (given by the caller here, "unknown" otherwise);
 `testing.text()` is the whole log as NVDA would write it, tracebacks included, so a test can prove
 that a secret or a traceback never reached it.
 """
@@ -13,6 +14,22 @@ class Logger(logging.Logger):
 	IO = 12
 	DEBUGWARNING = 15
 	OFF = 100
+
+	def _log(
+		self,
+		level,
+		msg,
+		args,
+		exc_info=None,
+		extra=None,
+		codepath=None,
+		activateLogViewer=False,
+		stack_info=False,
+	):
+		# NVDA records where each message came from (NVDA finds it from the stack when not given).
+		extra = dict(extra or {})
+		extra["codepath"] = codepath or "unknown"
+		super()._log(level, msg, args, exc_info=exc_info, extra=extra, stack_info=stack_info)
 
 	def debugWarning(self, msg, *args, **kwargs):
 		if self.isEnabledFor(self.DEBUGWARNING):

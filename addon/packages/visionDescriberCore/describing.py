@@ -12,6 +12,7 @@ has arrived, so a dialog showing it never sees a half-written turn.
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -132,6 +133,11 @@ class Describer:
 		self.runner = JobRunner(post)
 		self.cache = ResultCache()
 		self.sessions: list[Session] = []
+		# Warm-ups run beside the runner: loading a model can take minutes, and a describe pressed
+		# meanwhile must start (the server queues it behind the load), not be told "still describing".
+		self._warmUps: list[tuple[threading.Thread, CancelToken]] = []
+		self._warmUpLock = threading.Lock()
+		self._terminated = False
 
 	# --- State the NVDA layer reads --------------------------------------------------------------
 
@@ -148,6 +154,7 @@ class Describer:
 	def describe(self, source: ImageSource, listener: Listener, question: str | None = None) -> bool:
 		"""Starts a new conversation about source. False when busy (nothing started)."""
 		settings = self._getSettings()
+		self.cache.maxEntries = settings.resultCacheSize
 		language = settings.effectiveLanguage(self._getLanguage())
 		context = source.context if settings.sendObjectContext else ""
 		if question:
@@ -208,22 +215,50 @@ class Describer:
 		return self.runner.cancel()
 
 	def terminate(self, timeout: float = 1.0) -> bool:
-		return self.runner.terminate(timeout)
+		"""Cancels and ends the worker and any warm-up, waiting at most timeout seconds in all."""
+		deadline = time.monotonic() + timeout
+		with self._warmUpLock:
+			self._terminated = True
+			warmUps, self._warmUps = self._warmUps, []
+		for _thread, token in warmUps:
+			token.cancel()
+		ended = self.runner.terminate(timeout)
+		for thread, _token in warmUps:
+			thread.join(max(0.0, deadline - time.monotonic()))
+			if thread.is_alive():
+				log.warning("The warm-up thread did not stop in time; abandoning it as a daemon thread")
+				ended = False
+		return ended
 
 	def warmUp(self) -> bool:
-		"""Loads the model in the background (Ollama); failures only go to the log."""
+		"""Loads the model in the background (Ollama), on its own thread so that it never makes a
+		describe wait or say "still describing". Failures only go to the log. False after terminate."""
 		settings = self._getSettings()
+		token = CancelToken()
 
-		def job(token: CancelToken) -> None:
-			client = self._clientFactory(endpointConfigFor(settings, self._getApiKey(settings)))
+		def run() -> None:
 			try:
-				client.warmUp(token)
+				client = self._clientFactory(endpointConfigFor(settings, self._getApiKey(settings)))
+				try:
+					client.warmUp(token)
+				finally:
+					client.close()
 			except VisionDescriberError as error:
-				log.info("Warm-up failed: %s (%s)", type(error).__name__, error.detail)
+				if not token.cancelled:
+					log.info("Warm-up failed: %s (%s)", type(error).__name__, error.detail)
+			except Exception:
+				log.exception("Warm-up failed unexpectedly")
 			finally:
-				client.close()
+				with self._warmUpLock:
+					self._warmUps = [entry for entry in self._warmUps if entry[1] is not token]
 
-		return self.runner.submit(job)
+		thread = threading.Thread(target=run, name="visionDescriber.warmUp", daemon=True)
+		with self._warmUpLock:
+			if self._terminated:
+				return False
+			self._warmUps.append((thread, token))
+		thread.start()
+		return True
 
 	def clearHistory(self) -> None:
 		self.sessions.clear()
@@ -344,9 +379,15 @@ def prepareForSettings(image: Any, settings: Settings) -> PreparedImage:
 
 
 def _defaultBlankCheck() -> Callable[[Any], None]:
-	from .blankDetection import checkNotBlank
+	"""The core's blank check, imported when first used (it needs Pillow, which the NVDA layer may
+	not have found; the plugin must still load and say so)."""
 
-	return checkNotBlank
+	def check(image: Any) -> None:
+		from .blankDetection import checkNotBlank
+
+		checkNotBlank(image)
+
+	return check
 
 
 __all__ = [

@@ -1,0 +1,138 @@
+"""Drives the global plugin as NVDA would, for the command tests and the latency benchmark.
+
+- `Gesture(identifier)` is an input gesture; `press(plugin, identifier)` asks the plugin for the
+  script bound to it (`getScript`, as NVDA's script lookup does for global plugins) and runs it.
+- `pumpUntil(condition)` lets the main thread work (wx events, `wx.CallAfter`, timers and NVDA's
+  event queue) until the condition holds, with a time limit.
+- `showPicture(...)` puts a real wx window with known content on the Xvfb screen; `Painted` waits
+  until mss sees it.
+- The fake servers from tests/core/servers are importable once this module is.
+"""
+
+import base64
+import io
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import wx
+import wxHelpers
+from PIL import Image
+
+CORE_TESTS = str(Path(__file__).resolve().parents[2] / "core")
+if CORE_TESTS not in sys.path:
+	sys.path.insert(0, CORE_TESTS)
+
+RED = (200, 30, 60)
+TEAL = (20, 160, 150)
+YELLOW = (240, 200, 40)
+
+
+def makeGesture(identifier: str):
+	"""An NVDA input gesture with this identifier (needs the fakes)."""
+	import inputCore
+
+	class Gesture(inputCore.InputGesture):
+		def _get_identifiers(self):
+			return [identifier]
+
+	return Gesture()
+
+
+def press(plugin, identifier: str) -> bool:
+	"""Runs what the plugin binds to the gesture, as NVDA would; False when it binds nothing."""
+	gesture = makeGesture(identifier)
+	found = plugin.getScript(gesture)
+	if found is None:
+		return False
+	found(gesture)
+	return True
+
+
+def pumpOnce() -> None:
+	import queueHandler
+
+	wxHelpers.processEvents()
+	queueHandler.testing.pump()
+
+
+def pumpUntil(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+	deadline = time.monotonic() + timeout
+	while True:
+		pumpOnce()
+		if condition():
+			return True
+		if time.monotonic() > deadline:
+			return False
+		time.sleep(0.005)
+
+
+def pumpFor(seconds: float) -> None:
+	deadline = time.monotonic() + seconds
+	while time.monotonic() < deadline:
+		pumpOnce()
+		time.sleep(0.005)
+
+
+def showPicture(left: int, top: int, colours=(RED, TEAL), size=(120, 90)) -> wx.Frame:
+	"""A borderless window at (left, top): one panel per colour, side by side."""
+	frame = wx.Frame(None, pos=(left, top), style=wx.BORDER_NONE | wx.STAY_ON_TOP)
+	sizer = wx.BoxSizer(wx.HORIZONTAL)
+	for colour in colours:
+		panel = wx.Panel(frame, size=size)
+		panel.SetBackgroundColour(wx.Colour(*colour))
+		sizer.Add(panel)
+	frame.SetSizerAndFit(sizer)
+	frame.Show()
+	return frame
+
+
+def screenPixel(x: int, y: int) -> tuple[int, int, int]:
+	import mss
+
+	with mss.MSS() as screen:
+		return screen.grab({"left": x, "top": y, "width": 1, "height": 1}).pixel(0, 0)
+
+
+def waitUntilPainted(frame: wx.Frame, colour, timeout: float = 5.0) -> tuple[int, int, int, int]:
+	"""Waits until mss sees the window's first pixel in colour; returns its rectangle (LTWH)."""
+	rect = frame.GetScreenRect()
+	assert wxHelpers.waitFor(
+		lambda: frame.IsShownOnScreen() and screenPixel(rect.x + 2, rect.y + 2) == colour, timeout
+	), "the window never appeared on the screen"
+	return rect.x, rect.y, rect.width, rect.height
+
+
+def sentImage(request) -> Image.Image:
+	"""The picture in a recorded Ollama chat request."""
+	return Image.open(io.BytesIO(base64.b64decode(request.json["messages"][-1]["images"][0])))
+
+
+def near(colour, expected, tolerance: int = 12) -> bool:
+	return all(abs(a - b) <= tolerance for a, b in zip(colour, expected, strict=False))
+
+
+class Recorder:
+	"""Keeps what prepare() was given: the captured pictures, on the worker thread."""
+
+	def __init__(self):
+		self.captured: list[Image.Image] = []
+		self.threads: list[str] = []
+
+	def prepare(self, image, settings):
+		import threading
+
+		from visionDescriberCore.media import PreparedImage
+
+		self.captured.append(image.copy())
+		self.threads.append(threading.current_thread().name)
+		try:
+			from visionDescriberCore.preparation import policyForProvider  # noqa: F401
+		except ImportError:
+			buffer = io.BytesIO()
+			image.convert("RGB").save(buffer, "PNG")
+			return PreparedImage(buffer.getvalue(), "image/png", image.width, image.height)
+		from visionDescriberCore.describing import prepareForSettings
+
+		return prepareForSettings(image, settings)
