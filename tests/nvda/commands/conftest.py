@@ -58,7 +58,7 @@ def startPlugin(monkeypatch, server, recorder: Recorder | None = None, **setting
 
 	recorder = recorder or Recorder()
 	monkeypatch.setattr(visionDescriber.GlobalPlugin, "prepare", staticmethod(recorder.prepare))
-	configure(baseUrl=server.url, model=MODEL, **settings)
+	configure(**{"baseUrl": server.url, "model": MODEL, **settings})
 	return Started(visionDescriber.GlobalPlugin(), visionDescriber, server, recorder)
 
 
@@ -83,3 +83,58 @@ def pointNavigatorAt(rect, name="chart1", role=None, appName="excel"):
 	)
 	api.setNavigatorObject(obj)
 	return obj
+
+
+class Clipboard:
+	"""What the clipboard and File Explorer's selection hold, for the clipboard command.
+
+	Reading the Windows clipboard and asking Explorer over COM cannot happen on Linux: the test
+	replaces `imageSources.readClipboardImage` and `explorerSelection.selectedFiles` (the plugin's
+	one Windows-only function) and keeps the rest real, including reading the selected file.
+	"""
+
+	def __init__(self):
+		self.image = None
+		self.selected: list[str] = []
+		self.selectionAskedFor: list[int] = []
+
+	def readClipboardImage(self):
+		return self.image
+
+	def selectedFiles(self, windowHandle):
+		self.selectionAskedFor.append(windowHandle)
+		return list(self.selected)
+
+
+@pytest.fixture
+def clipboard(nvdaFakes, monkeypatch):
+	import types
+
+	from visionDescriber import explorerSelection
+
+	state = Clipboard()
+	try:
+		from visionDescriberCore import imageSources
+	except ImportError:
+		# Until the core's imageSources lands: a stand-in that opens files with Pillow.
+		from PIL import Image
+		from visionDescriberCore.errors import UnreadableImage
+
+		imageSources = types.ModuleType("visionDescriberCore.imageSources")
+
+		def loadImageFile(path):
+			try:
+				with Image.open(path) as image:
+					image.load()
+					return image.copy()
+			except OSError as error:
+				raise UnreadableImage(str(path), str(error)) from None
+
+		imageSources.loadImageFile = loadImageFile
+		monkeypatch.setitem(sys.modules, "visionDescriberCore.imageSources", imageSources)
+		import visionDescriberCore
+
+		monkeypatch.setattr(visionDescriberCore, "imageSources", imageSources, raising=False)
+	monkeypatch.setattr(imageSources, "readClipboardImage", state.readClipboardImage, raising=False)
+	monkeypatch.setattr(explorerSelection, "selectedFiles", state.selectedFiles)
+	return state
