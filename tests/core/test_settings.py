@@ -201,6 +201,8 @@ def test_cleaning_trims_text_and_adds_a_missing_scheme():
 		({"baseUrl": "http://my server:11434"}, "baseUrl", "not valid"),
 		({"baseUrl": "http://127.0.0.1:99999"}, "baseUrl", "port"),
 		({"baseUrl": "http://127.0.0.1:abc"}, "baseUrl", "port"),
+		({"baseUrl": "https://me:sk-secret@api.example.com/v1"}, "baseUrl", "password out of"),
+		({"baseUrl": "https://sk-secret@api.example.com/v1"}, "baseUrl", "password out of"),
 		({"preset": "custom", "customPrompt": "   "}, "customPrompt", "own prompt"),
 		({"responseLanguage": "German!"}, "responseLanguage", "language code"),
 		({"responseLanguage": "d"}, "responseLanguage", "language code"),

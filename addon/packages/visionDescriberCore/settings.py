@@ -220,6 +220,11 @@ def _baseUrlProblem(url: str, provider: str) -> str | None:
 		return _("The port in the server address is not valid.")
 	if not parts.hostname or any(character.isspace() for character in url):
 		return _("The server address is not valid. Write it like http://127.0.0.1:11434.")
+	if parts.username or parts.password:
+		# The address is saved in NVDA's configuration file as plain text: no secrets in it.
+		return _(
+			"Leave the user name and password out of the server address; put a key in the API key field."
+		)
 	return None
 
 
