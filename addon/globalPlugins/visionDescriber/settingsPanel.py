@@ -566,6 +566,9 @@ class VisionDescriberPanel(SettingsPanel):
 
 	@staticmethod
 	def _endpointId(settings: Settings) -> str | None:
+		"""The endpoint a key belongs to, or None while the address is not valid."""
+		if any(problem.field in ("provider", "baseUrl") for problem in settings.problems()):
+			return None
 		try:
 			return endpointIdFor(settings.provider, settings.baseUrl)
 		except ValueError:
