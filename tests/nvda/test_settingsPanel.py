@@ -655,7 +655,7 @@ def test_theModelListIsFilledInTheBackgroundAndFillsTheModelField(nvdaGui, panel
 	assert spoken() == []  # opening the panel lists quietly
 	click(panel.refreshButton)
 	assert wxHelpers.waitFor(lambda: len(spoken()) == 1)
-	assert spoken() == ["4 models found, 2 of them can see images."]
+	assert spoken() == ["4 models found. 2 of them can see images."]
 	assert SECRET not in everythingNvdaKept()
 
 

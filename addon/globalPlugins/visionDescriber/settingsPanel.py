@@ -194,6 +194,8 @@ class _UnencryptedKeyRefused(VisionDescriberError):
 
 def _unencryptedKeySentence() -> str:
 	return _(
+		# Translators: said when settings cannot be saved, or a server cannot be asked, because a key
+		# would be sent unprotected.
 		"The API key would travel unencrypted over http to another computer. Use an https address, "
 		"or tick the box that allows unencrypted keys."
 	)
@@ -281,9 +283,9 @@ class VisionDescriberPanel(SettingsPanel):
 		self.baseUrlField = self._labelled(group, "baseUrl", _("Server add&ress:"), wx.TextCtrl)
 		self.baseUrlField.Bind(wx.EVT_KILL_FOCUS, self.onServerFieldLeft)
 		self.azureVersionField = self._labelled(
-			# Translators: a label in Vision Describer settings, e.g. 2024-10-21.
 			group,
 			"azureApiVersion",
+			# Translators: a label in Vision Describer settings, e.g. 2024-10-21.
 			_("Azure API &version:"),
 			wx.TextCtrl,
 		)
@@ -301,9 +303,9 @@ class VisionDescriberPanel(SettingsPanel):
 		# Translators: a group in Vision Describer settings.
 		group, box = self._group(helper, _("API key"))
 		self.keyStatusField = self._labelled(
-			# Translators: a label in Vision Describer settings; the field says whether a key is stored.
 			group,
 			None,
+			# Translators: a label in Vision Describer settings; the field says whether a key is stored.
 			_("Stored key:"),
 			wx.TextCtrl,
 			style=wx.TE_READONLY,
@@ -377,9 +379,11 @@ class VisionDescriberPanel(SettingsPanel):
 			# Translators: a check box in Vision Describer settings.
 			_("Let reasoning models think before answering (slower)"),
 		)
-		# Translators: a label in Vision Describer settings.
 		self.maxTokensSpin = self._spin(
-			group, "maxTokens", _("Longest answer in tokens (0: the server decides):")
+			group,
+			"maxTokens",
+			# Translators: a label in Vision Describer settings; tokens are parts of words.
+			_("Longest answer in tokens (0: the server decides):"),
 		)
 
 	def _makeImageGroup(self, helper) -> None:
@@ -450,9 +454,9 @@ class VisionDescriberPanel(SettingsPanel):
 		# Translators: a label in Vision Describer settings.
 		self.connectTimeoutSpin = self._spin(group, "connectTimeout", _("Seconds to wait for a connection:"))
 		self.readTimeoutSpin = self._spin(
-			# Translators: a label in Vision Describer settings; the wait covers loading the model.
 			group,
 			"readTimeout",
+			# Translators: a label in Vision Describer settings; the wait covers loading the model.
 			_("Seconds to wait for the first words of an answer:"),
 		)
 
@@ -736,12 +740,19 @@ class VisionDescriberPanel(SettingsPanel):
 			self._showModels([model.name for model in models], [self._modelLabel(model) for model in models])
 		if speakSuccess:
 			seeing = sum(1 for model in models if model.vision)
-			# Translators: spoken after refreshing the model list; {count} and {seeing} are numbers.
-			ui.message(
-				_("{count} models found, {seeing} of them can see images.").format(
-					count=len(models), seeing=seeing
-				)
-			)
+			found = ngettext(
+				# Translators: spoken after refreshing the model list; {count} is a number.
+				"{count} model found.",
+				"{count} models found.",
+				len(models),
+			).format(count=len(models))
+			canSee = ngettext(
+				# Translators: spoken after the number of models found; {count} is a number.
+				"{count} of them can see images.",
+				"{count} of them can see images.",
+				seeing,
+			).format(count=seeing)
+			ui.message(f"{found} {canSee}")
 
 	@staticmethod
 	def _modelLabel(model) -> str:

@@ -187,16 +187,21 @@ def _fieldProblem(settings: Settings, spec) -> Problem | None:
 			minimum=meta["min"], maximum=meta["max"]
 		)
 	elif meta["kind"] == "option" and value not in meta["choices"]:
+		# Translators: said when settings cannot be saved: a value is not among the choices.
 		sentence = _("Choose one of the offered values.")
 	elif name == "baseUrl":
 		sentence = _baseUrlProblem(value, settings.provider)
 	elif name == "model" and settings.provider == "azure" and not value.strip():
+		# Translators: said when settings cannot be saved; a deployment is a model set up on Azure.
 		sentence = _("Enter the name of your Azure OpenAI deployment as the model.")
 	elif name == "azureApiVersion" and settings.provider == "azure" and not _AZURE_API_VERSION.match(value):
+		# Translators: said when settings cannot be saved.
 		sentence = _("Enter the Azure API version as a date, such as 2024-10-21.")
 	elif name == "customPrompt" and settings.preset == CUSTOM_PRESET and not value.strip():
+		# Translators: said when settings cannot be saved; a preset is a kind of description.
 		sentence = _("Write your own prompt, or choose another preset.")
 	elif name == "responseLanguage" and value != "auto" and not _LANGUAGE_CODE.match(value):
+		# Translators: said when settings cannot be saved; de and pt_BR are language codes.
 		sentence = _("Enter a language code such as de or pt_BR, or choose a language from the list.")
 	return Problem(name, sentence) if sentence else None
 
@@ -206,23 +211,29 @@ def _baseUrlProblem(url: str, provider: str) -> str | None:
 	if not url:
 		if provider == "azure":
 			return _(
+				# Translators: said when settings cannot be saved; keep the address as it is.
 				"Enter the address of your Azure OpenAI resource, such as https://NAME.openai.azure.com."
 			)
+		# Translators: said when settings cannot be saved; {url} is an address.
 		return _("Enter the server's address, such as {url}.").format(
 			url=DEFAULT_BASE_URLS.get(provider) or DEFAULT_BASE_URLS["ollama"]
 		)
 	parts = urlsplit(url)
 	if parts.scheme.lower() not in ("http", "https"):
+		# Translators: said when settings cannot be saved.
 		return _("The server address must start with http:// or https://.")
 	try:
 		parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
 	except ValueError:
+		# Translators: said when settings cannot be saved; the port is the number after the colon.
 		return _("The port in the server address is not valid.")
 	if not parts.hostname or any(character.isspace() for character in url):
+		# Translators: said when settings cannot be saved.
 		return _("The server address is not valid. Write it like http://127.0.0.1:11434.")
 	if parts.username or parts.password:
 		# The address is saved in NVDA's configuration file as plain text: no secrets in it.
 		return _(
+			# Translators: said when settings cannot be saved.
 			"Leave the user name and password out of the server address; put a key in the API key field."
 		)
 	return None
