@@ -20,6 +20,12 @@ from visionDescriberCore import i18n  # noqa: E402 - importable only once the lo
 
 i18n.setTranslator(_)
 
+# --- Settings panel (settingsPanel.py): the config spec now, the panel while the plugin runs. ---
+from . import settingsPanel  # noqa: E402 - needs the core, importable only once the loader has run
+
+settingsPanel.registerConfigSpec()
+# --- End of the settings panel block. ---
+
 
 class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 	# Translators: The category of Vision Describer's commands in NVDA's Input Gestures dialog.
@@ -37,5 +43,10 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		else:
 			ui.message(libraryStatus.problem)
 
+	def __init__(self):
+		super().__init__()
+		settingsPanel.register()  # settings panel (not on secure screens)
+
 	def terminate(self):
+		settingsPanel.unregister()  # settings panel
 		super().terminate()
