@@ -8,7 +8,6 @@ generated from that declaration, so the spec and the dataclass cannot drift apar
 There is no API key here on purpose: keys live only in the credential store (see `apiKeys`).
 """
 
-import ipaddress
 import logging
 import re
 from collections.abc import Mapping
@@ -16,22 +15,17 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from .clients.endpoint import DEFAULT_BASE_URLS, isLoopbackHost
+from .clients.endpoint import PROVIDERS as CLIENT_PROVIDERS
 from .i18n import _
 from .prompts import CUSTOM_PRESET, DEFAULT_PRESET, PRESETS
 
 log = logging.getLogger("visionDescriber")
 
-PROVIDERS = ("ollama", "openai", "openaiCompatible", "azure")
+# Providers and their default addresses have one home, next to the clients that use them.
+PROVIDERS = CLIENT_PROVIDERS
 IMAGE_DETAILS = ("auto", "low", "high")
 
-DEFAULT_BASE_URLS = {
-	"ollama": "http://127.0.0.1:11434",
-	"openai": "https://api.openai.com/v1",
-	# LM Studio's default; llama.cpp's server uses port 8080. The user sets their own.
-	"openaiCompatible": "http://127.0.0.1:1234/v1",
-	# Every Azure OpenAI resource has its own address (https://NAME.openai.azure.com).
-	"azure": "",
-}
 DEFAULT_MODELS = {
 	"ollama": "gemma3",
 	"openai": "gpt-4.1-mini",
@@ -237,19 +231,6 @@ def _baseUrlProblem(url: str, provider: str) -> str | None:
 			"Leave the user name and password out of the server address; put a key in the API key field."
 		)
 	return None
-
-
-def isLoopbackHost(host: str | None) -> bool:
-	"""This computer: localhost, *.localhost, 127.0.0.0/8 or ::1."""
-	host = (host or "").strip("[]").lower().rstrip(".")
-	if not host:
-		return False
-	if host == "localhost" or host.endswith(".localhost"):
-		return True
-	try:
-		return ipaddress.ip_address(host).is_loopback
-	except ValueError:
-		return False
 
 
 def keyTravelsUnencrypted(baseUrl: str) -> bool:
