@@ -185,6 +185,7 @@ __all__ = [
 	"blockLabel",
 	"conversationBlocks",
 	"isMarkdownPath",
+	"pictureIntro",
 	"renderBlocks",
 	"requestText",
 	"speakerName",
