@@ -38,6 +38,10 @@ def startXvfb(width: int = 3840, height: int = 2160, extraArgs: tuple[str, ...] 
 			f"{width}x{height}x24",
 			"-nolisten",
 			"tcp",
+			# Without -noreset the server resets whenever its last client disconnects, and a client
+			# connecting during that reset is refused: GTK's start-up makes a short-lived connection
+			# of its own, so wx.App() failed about one time in three.
+			"-noreset",
 			*extraArgs,
 		],
 		pass_fds=(writeEnd,),
