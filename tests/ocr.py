@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
@@ -22,14 +24,22 @@ def readText(image: Image.Image, enlarge: float = 1.0) -> str:
 		image = image.resize(size, Image.Resampling.BICUBIC)
 	buffer = io.BytesIO()
 	image.save(buffer, "PNG", compress_level=1)
+	# One thread per tesseract: several processes side by side are faster than its own threading.
 	result = subprocess.run(
 		["tesseract", "stdin", "stdout"],
 		input=buffer.getvalue(),
 		capture_output=True,
 		check=True,
 		timeout=120,
+		env={**os.environ, "OMP_THREAD_LIMIT": "1"},
 	)
 	return result.stdout.decode("utf-8", "replace")
+
+
+def readMany(jobs: list[tuple[Image.Image, float]]) -> list[str]:
+	"""readText for several (image, enlarge) pairs at once, one tesseract process per CPU."""
+	with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+		return list(pool.map(lambda job: readText(*job), jobs))
 
 
 def words(text: str) -> Counter:

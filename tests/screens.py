@@ -102,9 +102,23 @@ def showColourFrame(
 	return frame
 
 
-def showApplicationWindow(left: int, top: int, width: int, height: int, scale: float = 1.0, seed: int = 1):
+def _bitmap(image: Image.Image) -> wx.Bitmap:
+	image = image.convert("RGB")
+	return wx.Bitmap.FromBuffer(image.width, image.height, image.tobytes())
+
+
+def showApplicationWindow(
+	left: int,
+	top: int,
+	width: int,
+	height: int,
+	scale: float = 1.0,
+	seed: int = 1,
+	preview: Image.Image | None = None,
+):
 	"""A text-heavy window like a file manager with a details pane and a form, at a font size that
-	matches `scale` (1.0 = 100 % Windows scaling; 4K monitors normally run at 150-200 %).
+	matches `scale` (1.0 = 100 % Windows scaling; 4K monitors normally run at 150-200 %). With
+	`preview`, the details pane starts with that picture, as a file manager's preview pane does.
 
 	Returns (frame, words): words is every word drawn, for OCR checks.
 	"""
@@ -148,6 +162,8 @@ def showApplicationWindow(left: int, top: int, width: int, height: int, scale: f
 	body.Add(files, 3, wx.EXPAND | wx.ALL, round(4 * scale))
 
 	side = wx.BoxSizer(wx.VERTICAL)
+	if preview is not None:
+		side.Add(wx.StaticBitmap(panel, bitmap=_bitmap(preview)), 0, wx.ALL, round(4 * scale))
 	paragraphs = "\n\n".join(sentence(rng, rng.randint(10, 18)) for _ in range(14))
 	details = wx.TextCtrl(panel, value=paragraphs, style=wx.TE_MULTILINE | wx.TE_READONLY | wx.TE_WORDWRAP)
 	drawn.extend(paragraphs.replace(".", " ").split())
@@ -180,12 +196,66 @@ def showApplicationWindow(left: int, top: int, width: int, height: int, scale: f
 	return frame, drawn
 
 
+def showDesktop(width: int, height: int, scale: float = 1.0, seed: int = 1):
+	"""A whole desktop: a photograph as wallpaper, the text-heavy application window (with a picture in
+	its preview pane) not quite maximised, and a taskbar with coloured icons and labels.
+
+	Returns (frames, words, windowRect) with windowRect as (left, top, width, height).
+	"""
+	wallpaper = _frameAt(0, 0, width, height, (0, 0, 0))
+	wx.StaticBitmap(wallpaper, bitmap=_bitmap(photoLikeImage(width, height, seed=seed + 10)))
+	wallpaper.SetPosition((0, 0))
+	wallpaper.SetSize((width, height))
+	wallpaper.Show()
+	taskbarHeight = round(48 * scale)
+	window = (round(width * 0.03), round(height * 0.03), round(width * 0.82), round(height * 0.86))
+	previewWidth = round(window[2] * 0.3)
+	app, words = showApplicationWindow(
+		*window,
+		scale=scale,
+		seed=seed,
+		preview=photoLikeImage(previewWidth, previewWidth * 9 // 16, seed + 20),
+	)
+	taskbar = _frameAt(0, height - taskbarHeight, width, taskbarHeight, (32, 32, 40))
+	bar = wx.Panel(taskbar)
+	bar.SetBackgroundColour(wx.Colour(32, 32, 40))
+	bar.SetFont(wx.Font(wx.FontInfo(round(10 * scale)).Family(wx.FONTFAMILY_SWISS)))
+	row = wx.BoxSizer(wx.HORIZONTAL)
+	rng = random.Random(seed)
+	for name in ("Start", "Files", "Mail", "Browser", "Music", "Notes"):
+		icon = wx.Panel(bar, size=(round(28 * scale), round(28 * scale)))
+		icon.SetBackgroundColour(
+			wx.Colour(rng.randrange(60, 255), rng.randrange(60, 255), rng.randrange(60, 255))
+		)
+		row.Add(icon, 0, wx.ALIGN_CENTER_VERTICAL | wx.LEFT, round(12 * scale))
+		label = wx.StaticText(bar, label=name)
+		label.SetForegroundColour(wx.Colour(240, 240, 240))
+		row.Add(label, 0, wx.ALIGN_CENTER_VERTICAL | wx.LEFT, round(6 * scale))
+	row.AddStretchSpacer()
+	clock = wx.StaticText(bar, label="10:42 Tuesday")
+	clock.SetForegroundColour(wx.Colour(240, 240, 240))
+	row.Add(clock, 0, wx.ALIGN_CENTER_VERTICAL | wx.RIGHT, round(16 * scale))
+	bar.SetSizer(row)
+	taskbar.SetPosition((0, height - taskbarHeight))
+	taskbar.SetSize((width, taskbarHeight))
+	taskbar.Layout()
+	taskbar.Show()
+	pump(0.1)
+	return [wallpaper, app, taskbar], words, window
+
+
 def photoLikeImage(width: int, height: int, seed: int = 7) -> Image.Image:
 	"""A synthetic photograph: smooth sky and ground gradients, soft shapes and sensor noise."""
 	rng = random.Random(seed)
-	sky = Image.linear_gradient("L").resize((width, height))
-	image = Image.merge("RGB", (sky.point(lambda v: 90 + v // 3), sky.point(lambda v: 140 + v // 4), sky))
-	image = ImageChops.invert(image).point(lambda v: min(255, v + 40))
+	sky = Image.linear_gradient("L").resize((width, height))  # 0 at the top, 255 at the bottom
+	image = Image.merge(
+		"RGB",
+		(
+			sky.point(lambda v: 70 + v * 3 // 5),
+			sky.point(lambda v: 120 + v * 2 // 5),
+			sky.point(lambda v: 220 + v // 10),
+		),
+	)
 	draw = ImageDraw.Draw(image)
 	horizon = int(height * 0.6)
 	draw.rectangle((0, horizon, width, height), fill=(70, 110, 50))
