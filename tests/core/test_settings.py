@@ -10,6 +10,8 @@ from visionDescriberCore.settings import (
 	DEFAULT_BASE_URLS,
 	DEFAULT_MODELS,
 	Settings,
+	isLoopbackHost,
+	keyTravelsUnencrypted,
 )
 
 SECTION = "visionDescriber"
@@ -37,7 +39,10 @@ def test_the_spec_validates_and_its_defaults_are_the_dataclass_defaults():
 
 def test_spec_and_dataclass_list_the_same_settings():
 	assert list(CONFIG_SPEC) == [spec.name for spec in dataclasses.fields(Settings)]
-	assert CONFIG_SPEC["provider"] == 'option("ollama", "openai", "openaiCompatible", default="ollama")'
+	assert CONFIG_SPEC["provider"] == (
+		'option("ollama", "openai", "openaiCompatible", "azure", default="ollama")'
+	)
+	assert CONFIG_SPEC["azureApiVersion"] == 'string(default="2024-10-21")'
 	assert CONFIG_SPEC["readTimeout"] == "integer(min=5, max=600, default=120)"
 	assert CONFIG_SPEC["streamSpeech"] == "boolean(default=True)"
 	assert CONFIG_SPEC["customPrompt"] == 'string(default="")'
@@ -136,3 +141,117 @@ def test_switching_provider_moves_defaults_and_keeps_what_the_user_typed():
 def test_auto_language_follows_nvda():
 	assert Settings().effectiveLanguage("de_DE") == "de_DE"
 	assert dataclasses.replace(Settings(), responseLanguage="fr").effectiveLanguage("de_DE") == "fr"
+
+
+# --- Azure ------------------------------------------------------------------------------------------
+
+
+def test_azure_has_no_default_address_or_deployment_and_keeps_its_api_version():
+	azure = Settings().withProvider("azure")
+	assert (azure.provider, azure.baseUrl, azure.model) == ("azure", "", "")
+	assert azure.azureApiVersion == "2024-10-21"
+	typed = dataclasses.replace(azure, baseUrl="https://mine.openai.azure.com", model="gpt4o-prod")
+	assert typed.withProvider("openai").baseUrl == "https://mine.openai.azure.com"
+	# Blank fields follow the next provider's defaults.
+	assert azure.withProvider("ollama") == Settings()
+	conf, result = loadConfig(f"[{SECTION}]\nprovider = azure\nazureApiVersion = 2025-01-01-preview\n")
+	assert result is True
+	read = Settings.fromConfig(conf[SECTION])
+	assert (read.provider, read.azureApiVersion) == ("azure", "2025-01-01-preview")
+
+
+# --- Cleaning and validation ------------------------------------------------------------------------
+
+
+def fieldsAtFault(settings: Settings) -> list[str]:
+	return [problem.field for problem in settings.cleaned().problems()]
+
+
+def test_defaults_and_every_provider_default_are_valid():
+	assert Settings().problems() == []
+	for provider in ("ollama", "openai", "openaiCompatible"):
+		assert Settings().withProvider(provider).problems() == [], provider
+
+
+def test_cleaning_trims_text_and_adds_a_missing_scheme():
+	typed = dataclasses.replace(
+		Settings(),
+		baseUrl="  192.168.1.20:11434 ",
+		model=" llava \t",
+		customPrompt="\n Read the chart. \n",
+		responseLanguage="  ",
+		azureApiVersion=" 2024-10-21 ",
+	)
+	cleaned = typed.cleaned()
+	assert cleaned.baseUrl == "http://192.168.1.20:11434"
+	assert (cleaned.model, cleaned.customPrompt) == ("llava", "Read the chart.")
+	assert (cleaned.responseLanguage, cleaned.azureApiVersion) == ("auto", "2024-10-21")
+	assert dataclasses.replace(Settings(), baseUrl="https://x.example/v1").cleaned().baseUrl == (
+		"https://x.example/v1"
+	)
+
+
+@pytest.mark.parametrize(
+	("changes", "field", "words"),
+	[
+		({"baseUrl": ""}, "baseUrl", "http://127.0.0.1:11434"),
+		({"baseUrl": "ftp://files.example.com"}, "baseUrl", "http:// or https://"),
+		({"baseUrl": "file:///C:/models"}, "baseUrl", "http:// or https://"),
+		({"baseUrl": "http://"}, "baseUrl", "not valid"),
+		({"baseUrl": "http://my server:11434"}, "baseUrl", "not valid"),
+		({"baseUrl": "http://127.0.0.1:99999"}, "baseUrl", "port"),
+		({"baseUrl": "http://127.0.0.1:abc"}, "baseUrl", "port"),
+		({"baseUrl": "https://me:sk-secret@api.example.com/v1"}, "baseUrl", "password out of"),
+		({"baseUrl": "https://sk-secret@api.example.com/v1"}, "baseUrl", "password out of"),
+		({"preset": "custom", "customPrompt": "   "}, "customPrompt", "own prompt"),
+		({"responseLanguage": "German!"}, "responseLanguage", "language code"),
+		({"responseLanguage": "d"}, "responseLanguage", "language code"),
+		({"readTimeout": 601}, "readTimeout", "from 5 to 600"),
+		({"connectTimeout": 0}, "connectTimeout", "from 1 to 120"),
+		({"maxImageSide": True}, "maxImageSide", "from 0 to 8192"),
+		({"provider": "gemini"}, "provider", "offered values"),
+		({"provider": "azure", "baseUrl": ""}, "baseUrl", "Azure OpenAI resource"),
+	],
+)
+def test_each_invalid_value_is_named_with_a_plain_sentence(changes, field, words):
+	settings = dataclasses.replace(Settings(), **changes).cleaned()
+	problems = settings.problems()
+	assert [problem.field for problem in problems] == [field]
+	assert words in problems[0].sentence
+	assert problems[0].sentence.endswith(".")
+
+
+def test_azure_needs_a_deployment_and_a_dated_api_version():
+	azure = dataclasses.replace(
+		Settings().withProvider("azure"), baseUrl="https://mine.openai.azure.com", model="vision-prod"
+	)
+	assert azure.problems() == []
+	assert fieldsAtFault(dataclasses.replace(azure, model=" ")) == ["model"]
+	assert fieldsAtFault(dataclasses.replace(azure, azureApiVersion="latest")) == ["azureApiVersion"]
+	assert dataclasses.replace(azure, azureApiVersion="2025-04-01-preview").problems() == []
+	# Only Azure uses those two.
+	assert dataclasses.replace(Settings(), model="", azureApiVersion="latest").problems() == []
+
+
+def test_good_language_codes_pass_and_several_problems_come_in_field_order():
+	for code in ("auto", "de", "pt_BR", "zh-Hant", "sr_Latn", "ckb"):
+		assert dataclasses.replace(Settings(), responseLanguage=code).problems() == [], code
+	broken = dataclasses.replace(Settings(), readTimeout=1, responseLanguage="??", baseUrl="x://y")
+	assert fieldsAtFault(broken) == ["baseUrl", "responseLanguage", "readTimeout"]
+
+
+def test_a_key_travels_unencrypted_only_over_http_to_another_computer():
+	assert keyTravelsUnencrypted("http://192.168.1.20:11434")
+	assert keyTravelsUnencrypted("HTTP://example.com/v1")
+	assert not keyTravelsUnencrypted("https://192.168.1.20:11434")
+	for local in (
+		"http://127.0.0.1:11434",
+		"http://localhost:1234/v1",
+		"http://[::1]:8080",
+		"http://127.8.9.1",
+	):
+		assert not keyTravelsUnencrypted(local), local
+	assert isLoopbackHost("LOCALHOST.") and isLoopbackHost("ollama.localhost")
+	assert not isLoopbackHost("localhost.example.com") and not isLoopbackHost("")
+	assert dataclasses.replace(Settings(), baseUrl="http://10.0.0.5:11434").keyTravelsUnencrypted
+	assert not Settings().keyTravelsUnencrypted

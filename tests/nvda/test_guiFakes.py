@@ -161,3 +161,19 @@ def test_dialogDismissButtonsComeLast(nvdaGui):
 	assert question.GetScreenRect().bottom < ask.GetScreenRect().top
 	assert ask.GetScreenRect().right < close.GetScreenRect().left
 	assert buttons.sizer.GetOrientation() == wx.HORIZONTAL
+
+
+def test_aPanelExplainsARefusalInAnErrorMessageBoxLikeNvdas(nvdaGui):
+	from gui import message
+
+	calls = []
+	panel = makePanelClass(calls)(nvdaGui.mainFrame)
+	message.testing.answers.append(wx.OK)
+	panel._validationErrorMessageBox("Enter a number from 5 to 600.", "Timeout")
+	[shown] = message.testing.shown
+	assert (
+		shown["message"] == 'Enter a number from 5 to 600.\n\nCategory: "Vision Describer"\nOption: "Timeout"'
+	)
+	assert shown["caption"] == "Invalid configuration"
+	assert shown["style"] == wx.OK | wx.ICON_ERROR and shown["parent"] is panel
+	assert message.testing.answers == []

@@ -10,6 +10,7 @@ of them can be given a direct gesture in NVDA's Input Gestures dialog.
 """
 
 import functools
+import sys
 import time
 from dataclasses import dataclass
 
@@ -46,15 +47,18 @@ from visionDescriberCore.errors import (  # noqa: E402
 )
 from visionDescriberCore.markdownHtml import markdownToHtml  # noqa: E402
 from visionDescriberCore.phrases import stripMarkdown  # noqa: E402
-from visionDescriberCore.settings import CONFIG_SPEC, Settings  # noqa: E402
+from visionDescriberCore.settings import Settings  # noqa: E402
 
-from . import logBridge, questionDialog, screenState, targets  # noqa: E402
+from . import logBridge, panelServices, questionDialog, screenState, targets  # noqa: E402
 from .speechOutput import SpeechOutput  # noqa: E402
 
 i18n.setTranslator(_)
 
-#: Settings live in nvda.ini under [visionDescriber]; never a key (those are in the credential store).
-config.conf.spec["visionDescriber"] = CONFIG_SPEC
+# --- Settings panel (settingsPanel.py): the config spec now, the panel while the plugin runs. ---
+from . import settingsPanel  # noqa: E402 - needs the core, importable only once the loader has run
+
+settingsPanel.registerConfigSpec()
+# --- End of the settings panel block. ---
 
 #: The one default gesture: it opens the command layer.
 ENTRY_GESTURE = "kb:NVDA+alt+v"
@@ -145,6 +149,7 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 
 	def __init__(self):
 		super().__init__()
+		settingsPanel.register(panelServices.services())  # settings panel (not on secure screens)
 		self._logBridge = logBridge.install()
 		self.keyStore = apiKeys.KeyStore()
 		self.speech = SpeechOutput(self.getSettings)
@@ -172,15 +177,29 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 	def terminate(self):
 		try:
 			self._leaveLayer()
-			if self._questionDialog:
-				self._questionDialog.dismiss()
-				self._questionDialog = None
 			self.speech.stopWaiting()
+			# The worker first: nothing may be spoken or shown once NVDA is leaving.
 			if not self.describer.terminate(timeout=1.0):
 				log.warning("Vision Describer: the worker did not stop within a second")
+			for close in (self._closeQuestionDialog, self._closeFollowUpDialog):
+				try:
+					close()
+				except Exception:
+					log.exception("Vision Describer: a dialog could not be closed")
 		finally:
+			settingsPanel.unregister()  # settings panel
 			self._logBridge.remove()
 			super().terminate()
+
+	def _closeQuestionDialog(self) -> None:
+		dialog, self._questionDialog = self._questionDialog, None
+		if dialog:
+			dialog.dismiss()
+
+	def _closeFollowUpDialog(self) -> None:
+		followUps = sys.modules.get(f"{__name__}.followUpDialog")
+		if followUps is not None:
+			followUps.closeFollowUpDialog()
 
 	# --- Settings, keys, checks -------------------------------------------------------------------
 
@@ -602,12 +621,10 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		if run is not None and not run.finished and self.describer.busy:
 			run.openDialogWhenDone = True
 			return
-		if self._lastResult() is not None:
-			self._openFollowUp(self.describer.lastSession)
+		# None: the dialog shows the conversation it showed last, or the newest one.
+		self._openFollowUp(None)
 
 	def _openFollowUp(self, session: Session | None) -> None:
-		if session is None:
-			return
 		try:
 			from . import followUpDialog
 		except ImportError:

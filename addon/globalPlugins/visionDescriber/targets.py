@@ -20,7 +20,7 @@ import api
 from logHandler import log
 from visionDescriberCore import prompts
 from visionDescriberCore.describing import ImageSource
-from visionDescriberCore.errors import CaptureRefused, NoImageFound
+from visionDescriberCore.errors import CaptureRefused
 from visionDescriberCore.settings import Settings
 
 from . import explorerSelection
@@ -254,15 +254,8 @@ def _selectedExplorerImage(windowHandle: int, source: ImageSource) -> Any:
 
 
 def _clipboardImage(source: ImageSource) -> Any:
-	"""Worker: the picture on the clipboard, or the first image file copied there."""
+	"""Worker: the picture on the clipboard, or the first picture among files copied there
+	(raises NoImageFound when there is none)."""
 	from visionDescriberCore import imageSources
 
-	found = imageSources.readClipboardImage()
-	if found is None:
-		raise NoImageFound("nothing on the clipboard is a picture")
-	if isinstance(found, tuple):  # (image, file name) when an image file was copied
-		image, name = found
-		if name:
-			source.label = os.path.basename(name)
-		return image
-	return found
+	return imageSources.readClipboardImage()

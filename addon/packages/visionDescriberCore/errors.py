@@ -247,6 +247,14 @@ class CaptureRefused(VisionDescriberError):
 		return _("This object has no size on the screen, so there is nothing to capture.")
 
 
+class CaptureFailed(VisionDescriberError):
+	"""The screen could not be read at all (no display, the capture call failed)."""
+
+	@property
+	def sentence(self) -> str:
+		return _("Could not capture the screen. Details are in the NVDA log.")
+
+
 class BlankCapture(VisionDescriberError):
 	"""Every pixel is black or one flat colour: nothing worth sending."""
 
@@ -276,12 +284,24 @@ class SecureScreen(VisionDescriberError):
 
 
 class UnreadableImage(VisionDescriberError):
-	def __init__(self, source: str, detail: str = ""):
+	"""`reason` says why: "" (not an image, or a damaged one), NOT_FOUND or TOO_LARGE."""
+
+	NOT_FOUND = "notFound"
+	TOO_LARGE = "tooLarge"
+
+	def __init__(self, source: str, detail: str = "", reason: str = ""):
 		super().__init__(detail)
 		self.source = source
+		self.reason = reason
 
 	@property
 	def sentence(self) -> str:
+		if self.reason == self.NOT_FOUND:
+			# Translators: {source} is a file name.
+			return _("The file {source} was not found.").format(source=self.source)
+		if self.reason == self.TOO_LARGE:
+			# Translators: {source} is a file name, or "the clipboard".
+			return _("The picture in {source} is too large to open safely.").format(source=self.source)
 		return _(
 			# Translators: {source} is a file name, or "the clipboard".
 			"Could not read an image from {source}. Use a PNG, JPEG, GIF, BMP, TIFF or WebP picture."

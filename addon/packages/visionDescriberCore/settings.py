@@ -9,27 +9,29 @@ There is no API key here on purpose: keys live only in the credential store (see
 """
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
-from .prompts import DEFAULT_PRESET, PRESETS
+from .clients.endpoint import DEFAULT_BASE_URLS, isLoopbackHost
+from .clients.endpoint import PROVIDERS as CLIENT_PROVIDERS
+from .i18n import _
+from .prompts import CUSTOM_PRESET, DEFAULT_PRESET, PRESETS
 
 log = logging.getLogger("visionDescriber")
 
-PROVIDERS = ("ollama", "openai", "openaiCompatible")
+# Providers and their default addresses have one home, next to the clients that use them.
+PROVIDERS = CLIENT_PROVIDERS
 IMAGE_DETAILS = ("auto", "low", "high")
 
-DEFAULT_BASE_URLS = {
-	"ollama": "http://127.0.0.1:11434",
-	"openai": "https://api.openai.com/v1",
-	# LM Studio's default; llama.cpp's server uses port 8080. The user sets their own.
-	"openaiCompatible": "http://127.0.0.1:1234/v1",
-}
 DEFAULT_MODELS = {
 	"ollama": "gemma3",
 	"openai": "gpt-4.1-mini",
 	"openaiCompatible": "",
+	# On Azure the model is the user's deployment name.
+	"azure": "",
 }
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -55,9 +57,12 @@ def _boolean(default: bool, doc: str) -> Any:
 @dataclass(frozen=True)
 class Settings:
 	# --- Where the model runs
-	provider: str = _option("ollama", PROVIDERS, "ollama (native API), openai, or openaiCompatible")
+	provider: str = _option("ollama", PROVIDERS, "ollama (native API), openai, openaiCompatible or azure")
 	baseUrl: str = _string(DEFAULT_BASE_URLS["ollama"], "server address, e.g. http://127.0.0.1:11434")
-	model: str = _string(DEFAULT_MODELS["ollama"], "model name as the server knows it")
+	model: str = _string(DEFAULT_MODELS["ollama"], "model name as the server knows it (Azure: deployment)")
+	azureApiVersion: str = _string(
+		"2024-10-21", "Azure OpenAI api-version (not used with the /openai/v1 address)"
+	)
 	allowUnencryptedRemote: bool = _boolean(
 		False, "allow sending an API key over plain http to a host that is not this computer"
 	)
@@ -122,6 +127,116 @@ class Settings:
 		"""The answer's language code: the setting, or NVDA's language when it is "auto"."""
 		language = self.responseLanguage.strip()
 		return nvdaLanguage if not language or language.lower() == "auto" else language
+
+	def cleaned(self) -> "Settings":
+		"""The same settings as a user means them: text fields without surrounding spaces, a blank
+		language as "auto", and "http://" before an address typed without a scheme
+		("192.168.1.20:11434")."""
+		baseUrl = self.baseUrl.strip()
+		if baseUrl and "://" not in baseUrl:
+			baseUrl = "http://" + baseUrl
+		return replace(
+			self,
+			baseUrl=baseUrl,
+			model=self.model.strip(),
+			customPrompt=self.customPrompt.strip(),
+			responseLanguage=self.responseLanguage.strip() or "auto",
+			azureApiVersion=self.azureApiVersion.strip(),
+		)
+
+	def problems(self) -> list["Problem"]:
+		"""What keeps these settings from working, one plain sentence per setting, in field order.
+		An empty list means they can be saved. Call it on `cleaned()` settings."""
+		found = [problem for spec in fields(self) if (problem := _fieldProblem(self, spec)) is not None]
+		order = {spec.name: index for index, spec in enumerate(fields(self))}
+		return sorted(found, key=lambda problem: order[problem.field])
+
+	@property
+	def keyTravelsUnencrypted(self) -> bool:
+		"""True when a key sent to this address would cross the network as plain text: an http
+		address whose host is not this computer."""
+		return keyTravelsUnencrypted(self.baseUrl)
+
+
+@dataclass(frozen=True)
+class Problem:
+	field: str  # the Settings field at fault
+	sentence: str  # what to do, for the user
+
+
+_LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
+_AZURE_API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-preview)?$")
+
+
+def _fieldProblem(settings: Settings, spec) -> Problem | None:
+	name = spec.name
+	value = getattr(settings, name)
+	meta = spec.metadata
+	sentence = None
+	if meta["kind"] == "integer" and (
+		isinstance(value, bool) or not isinstance(value, int) or not meta["min"] <= value <= meta["max"]
+	):
+		# Translators: a setting's number is out of range; {minimum} and {maximum} are whole numbers.
+		sentence = _("Enter a number from {minimum} to {maximum}.").format(
+			minimum=meta["min"], maximum=meta["max"]
+		)
+	elif meta["kind"] == "option" and value not in meta["choices"]:
+		# Translators: said when settings cannot be saved: a value is not among the choices.
+		sentence = _("Choose one of the offered values.")
+	elif name == "baseUrl":
+		sentence = _baseUrlProblem(value, settings.provider)
+	elif name == "model" and settings.provider == "azure" and not value.strip():
+		# Translators: said when settings cannot be saved; a deployment is a model set up on Azure.
+		sentence = _("Enter the name of your Azure OpenAI deployment as the model.")
+	elif name == "azureApiVersion" and settings.provider == "azure" and not _AZURE_API_VERSION.match(value):
+		# Translators: said when settings cannot be saved.
+		sentence = _("Enter the Azure API version as a date, such as 2024-10-21.")
+	elif name == "customPrompt" and settings.preset == CUSTOM_PRESET and not value.strip():
+		# Translators: said when settings cannot be saved; a preset is a kind of description.
+		sentence = _("Write your own prompt, or choose another preset.")
+	elif name == "responseLanguage" and value != "auto" and not _LANGUAGE_CODE.match(value):
+		# Translators: said when settings cannot be saved; de and pt_BR are language codes.
+		sentence = _("Enter a language code such as de or pt_BR, or choose a language from the list.")
+	return Problem(name, sentence) if sentence else None
+
+
+def _baseUrlProblem(url: str, provider: str) -> str | None:
+	url = url.strip()
+	if not url:
+		if provider == "azure":
+			return _(
+				# Translators: said when settings cannot be saved; keep the address as it is.
+				"Enter the address of your Azure OpenAI resource, such as https://NAME.openai.azure.com."
+			)
+		# Translators: said when settings cannot be saved; {url} is an address.
+		return _("Enter the server's address, such as {url}.").format(
+			url=DEFAULT_BASE_URLS.get(provider) or DEFAULT_BASE_URLS["ollama"]
+		)
+	parts = urlsplit(url)
+	if parts.scheme.lower() not in ("http", "https"):
+		# Translators: said when settings cannot be saved.
+		return _("The server address must start with http:// or https://.")
+	try:
+		parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+	except ValueError:
+		# Translators: said when settings cannot be saved; the port is the number after the colon.
+		return _("The port in the server address is not valid.")
+	if not parts.hostname or any(character.isspace() for character in url):
+		# Translators: said when settings cannot be saved.
+		return _("The server address is not valid. Write it like http://127.0.0.1:11434.")
+	if parts.username or parts.password:
+		# The address is saved in NVDA's configuration file as plain text: no secrets in it.
+		return _(
+			# Translators: said when settings cannot be saved.
+			"Leave the user name and password out of the server address; put a key in the API key field."
+		)
+	return None
+
+
+def keyTravelsUnencrypted(baseUrl: str) -> bool:
+	"""True for an http address whose host is not this computer."""
+	parts = urlsplit((baseUrl or "").strip())
+	return parts.scheme.lower() == "http" and not isLoopbackHost(parts.hostname)
 
 
 def _coerce(spec, raw: Any) -> Any:

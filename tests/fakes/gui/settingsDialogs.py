@@ -6,7 +6,8 @@ here) and add-ons append theirs; a panel is created only when its category is fi
 initial category, or `_doCategoryChange(index)`), so panels never shown get neither onSave nor
 onDiscard. OK validates every created panel (`isValid`), then calls `onSave` on each, then `postSave`;
 a panel returning False from isValid stops the save and keeps the dialog open. Cancel calls
-`onDiscard`.
+`onDiscard`. A panel explains a refusal with `_validationErrorMessageBox` (gui.messageBox, so a test
+queues the answer in `gui.message.testing.answers` and reads `gui.message.testing.shown`).
 """
 
 from abc import abstractmethod
@@ -49,6 +50,20 @@ class SettingsPanel(wx.Panel, metaclass=guiHelper.SIPABCMeta):
 
 	def isValid(self):
 		return True
+
+	def _validationErrorMessageBox(self, message, option, category=None):
+		"""NVDA's way for a panel to say why it refused to save (an error message box, which NVDA
+		reads aloud); the text has the same shape as NVDA 2024.4's (untranslated here)."""
+		import gui
+
+		if category is None:
+			category = self.title
+		gui.messageBox(
+			message=f'{message}\n\nCategory: "{category}"\nOption: "{option}"',
+			caption="Invalid configuration",
+			style=wx.OK | wx.ICON_ERROR,
+			parent=self,
+		)
 
 	def postSave(self):
 		pass

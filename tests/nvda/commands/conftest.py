@@ -99,6 +99,10 @@ class Clipboard:
 		self.selectionAskedFor: list[int] = []
 
 	def readClipboardImage(self):
+		from visionDescriberCore.errors import NoImageFound
+
+		if self.image is None:
+			raise NoImageFound("clipboard content: NoneType")  # as the core does for an empty clipboard
 		return self.image
 
 	def selectedFiles(self, windowHandle):
@@ -108,33 +112,10 @@ class Clipboard:
 
 @pytest.fixture
 def clipboard(nvdaFakes, monkeypatch):
-	import types
-
 	from visionDescriber import explorerSelection
+	from visionDescriberCore import imageSources
 
 	state = Clipboard()
-	try:
-		from visionDescriberCore import imageSources
-	except ImportError:
-		# Until the core's imageSources lands: a stand-in that opens files with Pillow.
-		from PIL import Image
-		from visionDescriberCore.errors import UnreadableImage
-
-		imageSources = types.ModuleType("visionDescriberCore.imageSources")
-
-		def loadImageFile(path):
-			try:
-				with Image.open(path) as image:
-					image.load()
-					return image.copy()
-			except OSError as error:
-				raise UnreadableImage(str(path), str(error)) from None
-
-		imageSources.loadImageFile = loadImageFile
-		monkeypatch.setitem(sys.modules, "visionDescriberCore.imageSources", imageSources)
-		import visionDescriberCore
-
-		monkeypatch.setattr(visionDescriberCore, "imageSources", imageSources, raising=False)
-	monkeypatch.setattr(imageSources, "readClipboardImage", state.readClipboardImage, raising=False)
+	monkeypatch.setattr(imageSources, "readClipboardImage", state.readClipboardImage)
 	monkeypatch.setattr(explorerSelection, "selectedFiles", state.selectedFiles)
 	return state

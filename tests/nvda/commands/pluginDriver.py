@@ -114,7 +114,7 @@ def near(colour, expected, tolerance: int = 12) -> bool:
 
 
 class Recorder:
-	"""Keeps what prepare() was given: the captured pictures, on the worker thread."""
+	"""The core's own preparation, noting what it was given: the captured pictures and the thread."""
 
 	def __init__(self):
 		self.captured: list[Image.Image] = []
@@ -123,16 +123,8 @@ class Recorder:
 	def prepare(self, image, settings):
 		import threading
 
-		from visionDescriberCore.media import PreparedImage
+		from visionDescriberCore.describing import prepareForSettings
 
 		self.captured.append(image.copy())
 		self.threads.append(threading.current_thread().name)
-		try:
-			from visionDescriberCore.preparation import policyForProvider  # noqa: F401
-		except ImportError:
-			buffer = io.BytesIO()
-			image.convert("RGB").save(buffer, "PNG")
-			return PreparedImage(buffer.getvalue(), "image/png", image.width, image.height)
-		from visionDescriberCore.describing import prepareForSettings
-
 		return prepareForSettings(image, settings)

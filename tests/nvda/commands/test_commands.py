@@ -42,8 +42,9 @@ def test_describeNavigatorObjectThroughTheLayer(started, picture):
 	userMessage = body["messages"][-1]
 	assert "This is a graphic labelled 'chart1' in excel." in userMessage["content"]
 	assert "Answer in English" in userMessage["content"]
-	image = sentImage(request)
-	assert image.size == picture[2:]
+	assert started.recorder.captured[0].size == picture[2:]  # exactly the object's pixels
+	image = sentImage(request)  # prepared: a small picture is enlarged by a whole factor
+	assert image.width * picture[3] == image.height * picture[2]
 	assert near(image.getpixel((5, 5)), RED) and near(image.getpixel((image.width - 5, 5)), TEAL)
 	# Captured on the worker, never on NVDA's main thread.
 	assert started.recorder.threads == ["visionDescriber.worker"]
@@ -77,11 +78,12 @@ def test_describeFocusAndForegroundCaptureTheirOwnObjects(started, picture):
 
 	focusRequest, windowRequest = started.server.chatRequests()
 	assert "This is a button labelled 'Save' in unknown." in focusRequest.json["messages"][-1]["content"]
-	assert sentImage(focusRequest).size == (width // 2 + 20, height)
-	assert near(sentImage(focusRequest).getpixel((width // 2 - 3, 5)), RED)
-	assert near(sentImage(focusRequest).getpixel((width // 2 + 3, 5)), TEAL)
+	focusPicture, windowPicture = started.recorder.captured
+	assert focusPicture.size == (width // 2 + 20, height)
+	assert near(focusPicture.getpixel((width // 2 - 3, 5)), RED)
+	assert near(focusPicture.getpixel((width // 2 + 3, 5)), TEAL)
 	assert "This is a window labelled 'Report' in winword." in windowRequest.json["messages"][-1]["content"]
-	assert sentImage(windowRequest).size == (width, height)
+	assert windowPicture.size == (width, height)
 	assert started.spoken == ["A red button.", "A window."]
 	assert [session.source.label for session in started.plugin.describer.sessions] == ["focus", "window"]
 

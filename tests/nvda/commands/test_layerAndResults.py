@@ -34,6 +34,7 @@ def followUps(nvdaFakes, monkeypatch):
 	stub.showFollowUpDialog = lambda describer, session, speechOutput: opened.append(
 		(describer, session, speechOutput)
 	)
+	stub.closeFollowUpDialog = lambda: None
 	monkeypatch.setitem(sys.modules, "visionDescriber.followUpDialog", stub)
 	monkeypatch.setattr(visionDescriber, "followUpDialog", stub, raising=False)
 	return opened
@@ -159,17 +160,37 @@ def test_theSameLetterLaterIsAnotherDescribe(started, picture, followUps):
 	assert started.spoken == ["A chart.", "A chart."]  # the same picture: from the cache
 
 
-def test_followUpKeyOpensTheDialogOnTheLastResult(started, picture, followUps):
+def test_followUpKeyOpensTheDialogOnTheConversationItShowsLast(started, picture, followUps):
 	plugin = started.plugin
-	plugin.script_followUp(None)
-	assert started.spoken == ["There is no description yet."]
 	started.server.queueChat(ollamaReply(["A chart."]))
 	plugin.script_describeNavigator(None)
 	started.waitForAnswer()
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:d")
 	assert pumpUntil(lambda: len(followUps) == 1)
-	assert followUps[0][1] is plugin.describer.lastSession
+	# None: the dialog itself picks the conversation it showed last, or the newest.
+	assert followUps[0] == (plugin.describer, None, plugin.speech)
+
+
+def test_followUpKeyWithTheRealDialogBeforeAnyDescription(started):
+	started.plugin.script_followUp(None)
+	assert pumpUntil(lambda: started.spoken == ["No description yet. Describe something first."])
+
+
+def test_doublePressOpensTheRealFollowUpDialogOnThatResult(started, picture):
+	import scriptHandler
+	from visionDescriber import followUpDialog
+
+	started.server.queueChat(ollamaReply(["A chart."]))
+	started.plugin.script_describeNavigator(None)
+	scriptHandler.testing.lastScriptRepeatCount = 1
+	started.plugin.script_describeNavigator(None)
+	scriptHandler.testing.lastScriptRepeatCount = 0
+	started.waitForAnswer()
+	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)
+	assert followUpDialog.followUpDialog().session is started.plugin.describer.lastSession
+	started.plugin.terminate()
+	assert followUpDialog.followUpDialog() is None  # closed with the plugin
 
 
 def test_withoutTheFollowUpDialogItSaysSo(started, picture, monkeypatch):
@@ -253,9 +274,11 @@ def test_askCapturesFirstThenAsksThenSendsTheQuestion(started, picture):
 	question = request.json["messages"][-1]["content"]
 	assert question.endswith("Which month sold most?")
 	assert "This is a graphic labelled 'chart1' in excel." in question
+	assert started.recorder.captured[0].size == (width, height)
 	image = sentImage(request)
-	assert image.size == (width, height)
-	assert near(image.getpixel((5, 5)), RED) and near(image.getpixel((width - 5, height - 5)), TEAL)
+	assert near(image.getpixel((5, 5)), RED) and near(
+		image.getpixel((image.width - 5, image.height - 5)), TEAL
+	)
 	assert started.spoken == ["March sold most."]
 	assert not dialog  # destroyed
 
@@ -362,7 +385,8 @@ def test_thePictureOnTheClipboard(started, clipboard):
 	started.plugin.script_describeClipboard(None)
 	started.waitForAnswer()
 	[request] = started.server.chatRequests()
-	assert sentImage(request).size == (80, 60)
+	assert started.recorder.captured[0].size == (80, 60)
+	assert sentImage(request).width * 60 == sentImage(request).height * 80
 	assert started.spoken == ["Two stripes."]
 	assert started.plugin.describer.lastSession.source.label == "clipboard image"
 	assert clipboard.selectionAskedFor == []  # the foreground is not File Explorer
@@ -383,7 +407,8 @@ def test_theFileSelectedInFileExplorerComesFirst(started, clipboard, tmp_path):
 	started.plugin.script_describeClipboard(None)
 	started.waitForAnswer()
 	assert clipboard.selectionAskedFor == [0x2040]
-	assert sentImage(started.server.chatRequests()[0]).size == (120, 90)
+	assert started.recorder.captured[0].size == (120, 90)
+	assert len(started.server.chatRequests()) == 1
 	assert started.plugin.describer.lastSession.source.label == "holiday.png"
 	assert started.spoken == ["A holiday picture."]
 
@@ -405,23 +430,10 @@ def test_withNothingSelectedTheClipboardIsUsed(started, clipboard):
 # --- Settings ----------------------------------------------------------------------------------------
 
 
-def test_settingsKeyOpensNvdaSettingsAtOurPanel(started, monkeypatch):
+def test_settingsKeyOpensNvdaSettingsAtOurPanel(started):
 	from gui import settingsDialogs
+	from visionDescriber import settingsPanel
 
-	class VisionDescriberPanel(settingsDialogs.SettingsPanel):
-		title = "Vision Describer"
-
-		def makeSettings(self, sizer):
-			pass
-
-		def onSave(self):
-			pass
-
-	monkeypatch.setattr(
-		settingsDialogs.NVDASettingsDialog,
-		"categoryClasses",
-		[*settingsDialogs.NVDASettingsDialog.categoryClasses, VisionDescriberPanel],
-	)
 	press(started.plugin, "kb:NVDA+alt+v")
 	press(started.plugin, "kb:o")
 
@@ -431,11 +443,14 @@ def test_settingsKeyOpensNvdaSettingsAtOurPanel(started, monkeypatch):
 		)
 
 	assert pumpUntil(lambda: openDialog() is not None)
-	assert isinstance(openDialog().currentCategory, VisionDescriberPanel)
+	assert isinstance(openDialog().currentCategory, settingsPanel.VisionDescriberPanel)
 	openDialog().Destroy()
 
 
 def test_settingsKeyWithoutThePanelSaysSo(started):
+	from visionDescriber import settingsPanel
+
+	settingsPanel.unregister()
 	started.plugin.script_openSettings(None)
 	assert started.spoken == ["Vision Describer's settings are not available."]
 

@@ -1,0 +1,307 @@
+"""The describe pipeline end to end in the core: image source -> guard -> prepare -> fake Ollama or
+OpenAI over real sockets -> phrases on a stand-in main thread -> conversation remembered."""
+
+import base64
+import io
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+from mainThread import MainThread
+from PIL import Image, ImageDraw
+from servers.fakeOllama import ollamaReply
+from servers.httpServer import Reply, Stall, freePort
+from visionDescriberCore import errors
+from visionDescriberCore.describing import Describer, ImageSource, endpointConfigFor
+from visionDescriberCore.settings import Settings
+
+
+def screenshot() -> Image.Image:
+	"""A small UI-like picture: white window, dark title bar, a button with text."""
+	image = Image.new("RGB", (640, 400), "white")
+	draw = ImageDraw.Draw(image)
+	draw.rectangle((0, 0, 639, 30), fill=(30, 60, 120))
+	draw.rectangle((250, 180, 390, 220), outline="black", fill=(220, 220, 220))
+	draw.text((280, 192), "Submit", fill="black")
+	return image
+
+
+class Recorder:
+	"""A Listener that records what reached the main thread, in order."""
+
+	def __init__(self, mainThread: MainThread):
+		self.mainThread = mainThread
+		self.events: list[tuple] = []
+		self.done = threading.Event()
+		self.wrongThread = False
+
+	def _record(self, *event) -> None:
+		self.wrongThread |= not self.mainThread.isCurrent()
+		self.events.append(event)
+
+	def onRequestSent(self):
+		self._record("sent")
+
+	def onPhrase(self, text):
+		self._record("phrase", text)
+
+	def onAnswer(self, session, text):
+		self._record("answer", session, text)
+		self.done.set()
+
+	def onError(self, error, session):
+		self._record("error", error, session)
+		self.done.set()
+
+	def phrases(self) -> list[str]:
+		return [event[1] for event in self.events if event[0] == "phrase"]
+
+	def kinds(self) -> list[str]:
+		return [event[0] for event in self.events]
+
+	def wait(self) -> None:
+		assert self.done.wait(10), f"no answer or error; got {self.kinds()}"
+		self.mainThread.drain()
+
+
+class Grabber:
+	def __init__(self, image: Image.Image):
+		self.image = image
+		self.calls = 0
+
+	def __call__(self) -> Image.Image:
+		self.calls += 1
+		return self.image
+
+
+@pytest.fixture
+def mainThread():
+	thread = MainThread()
+	yield thread
+	thread.stop()
+	assert thread.errors == []
+
+
+def makeDescriber(mainThread, server, **overrides) -> Describer:
+	settings = replace(Settings(), **{"baseUrl": server.url, "model": "gemma3:4b", **overrides})
+	describer = Describer(mainThread.post, lambda: settings, lambda s: None, lambda: "en")
+	return describer
+
+
+@pytest.fixture
+def describerFor(mainThread):
+	made = []
+
+	def make(server, **overrides):
+		describer = makeDescriber(mainThread, server, **overrides)
+		made.append(describer)
+		return describer
+
+	yield make
+	for describer in made:
+		assert describer.terminate(2)
+
+
+def test_describe_speaks_phrases_in_order_and_remembers_the_conversation(ollama, mainThread, describerFor):
+	ollama.queueChat(
+		ollamaReply(["A form with a blue title bar. ", "It has one button, ", "labelled Submit."])
+	)
+	describer = describerFor(ollama)
+	listener = Recorder(mainThread)
+	source = ImageSource(
+		Grabber(screenshot()), "navigator object", "This is a button labelled 'Submit' in Notepad."
+	)
+
+	assert describer.describe(source, listener)
+	listener.wait()
+
+	assert listener.kinds()[0] == "sent"
+	assert listener.kinds()[-1] == "answer"
+	assert " ".join(listener.phrases()) == "A form with a blue title bar. It has one button, labelled Submit."
+	assert not listener.wrongThread
+	session = describer.lastSession
+	assert session is listener.events[-1][1]
+	assert [turn.role for turn in session.conversation.turns] == ["user", "assistant"]
+	assert session.lastAnswer == "A form with a blue title bar. It has one button, labelled Submit."
+	# On the wire: bare base64 of the prepared image, the object context in the prompt, no thinking.
+	body = ollama.chatRequests()[0].json
+	assert body["think"] is False
+	userMessage = body["messages"][-1]
+	assert "labelled 'Submit' in Notepad" in userMessage["content"]
+	sent = Image.open(io.BytesIO(base64.b64decode(userMessage["images"][0])))
+	assert sent.size == (640, 400)
+	assert session.conversation.turns[0].image.data == base64.b64decode(userMessage["images"][0])
+	assert body["messages"][0]["role"] == "system"
+
+
+def test_a_second_describe_while_busy_is_refused_and_cancel_is_silent(ollama, mainThread, describerFor):
+	# The server sends nothing, not even headers, as Ollama does while it loads a model.
+	ollama.queueChat(
+		Reply(200, ollamaReply(["Too late."]).body, "application/x-ndjson", beforeHeaders=[Stall(30)])
+	)
+	describer = describerFor(ollama)
+	stalled = Recorder(mainThread)
+	assert describer.describe(ImageSource(Grabber(screenshot()), "screen"), stalled)
+	ollama.waitForRequests(1)
+	assert describer.busy
+	second = Recorder(mainThread)
+	assert not describer.describe(ImageSource(Grabber(screenshot()), "screen"), second)
+
+	assert describer.cancel()
+	assert waitUntil(lambda: not describer.busy)
+	mainThread.drain()
+	assert "answer" not in stalled.kinds() and "error" not in stalled.kinds()
+	assert second.events == []
+	assert describer.lastSession is None
+
+
+def waitUntil(condition, timeout: float = 5.0) -> bool:
+	deadline = time.monotonic() + timeout
+	while not condition():
+		if time.monotonic() > deadline:
+			return False
+		time.sleep(0.01)
+	return True
+
+
+def test_follow_up_resends_the_stored_image_and_the_history(ollama, mainThread, describerFor):
+	ollama.queueChat(ollamaReply(["A chart of sales."]), ollamaReply(["The highest bar is March."]))
+	describer = describerFor(ollama)
+	grabber = Grabber(screenshot())
+	first = Recorder(mainThread)
+	describer.describe(ImageSource(grabber, "navigator object"), first)
+	first.wait()
+	session = describer.lastSession
+
+	followUp = Recorder(mainThread)
+	assert describer.ask(session, "Which bar is highest?", followUp)
+	followUp.wait()
+
+	assert grabber.calls == 1  # a follow-up never captures again
+	assert followUp.phrases() == ["The highest bar is March."]
+	messages = ollama.chatRequests()[1].json["messages"]
+	assert [message["role"] for message in messages] == ["system", "user", "assistant", "user"]
+	assert messages[1]["images"] == ollama.chatRequests()[0].json["messages"][1]["images"]
+	assert messages[3]["content"] == "Which bar is highest?"
+	assert [turn.text for turn in session.conversation.turns][2:] == [
+		"Which bar is highest?",
+		"The highest bar is March.",
+	]
+	assert describer.sessions == [session]
+
+
+def test_new_image_captures_again_into_the_same_conversation(ollama, mainThread, describerFor):
+	ollama.queueChat(ollamaReply(["Level one."]), ollamaReply(["Level two, health low."]))
+	describer = describerFor(ollama)
+	grabber = Grabber(screenshot())
+	first = Recorder(mainThread)
+	describer.describe(ImageSource(grabber, "foreground window"), first)
+	first.wait()
+	session = describer.lastSession
+
+	grabber.image = screenshot().rotate(180)
+	again = Recorder(mainThread)
+	assert describer.addImage(session, again, "Is the health bar low?")
+	again.wait()
+
+	assert grabber.calls == 2
+	images = [turn.image for turn in session.conversation.turns if turn.image is not None]
+	assert len(images) == 2 and images[0].data != images[1].data
+	lastMessage = ollama.chatRequests()[1].json["messages"][-1]
+	assert lastMessage["content"] == "Is the health bar low?"
+	assert base64.b64decode(lastMessage["images"][0]) == images[1].data
+
+
+def test_model_not_found_is_reported_with_its_sentence_and_nothing_is_kept(ollama, mainThread, describerFor):
+	describer = describerFor(ollama, model="llava:missing")
+	listener = Recorder(mainThread)
+	describer.describe(ImageSource(Grabber(screenshot()), "screen"), listener)
+	listener.wait()
+
+	kind, error, session = listener.events[-1]
+	assert kind == "error"
+	assert isinstance(error, errors.ModelNotFound)
+	assert "ollama pull llava:missing" in error.sentence
+	assert session is None
+	assert describer.sessions == []
+
+
+def test_a_black_capture_is_refused_before_anything_is_sent(ollama, mainThread, describerFor):
+	describer = describerFor(ollama)
+	listener = Recorder(mainThread)
+	describer.describe(ImageSource(Grabber(Image.new("RGB", (1920, 1080), "black")), "screen"), listener)
+	listener.wait()
+
+	assert listener.kinds() == ["error"]
+	assert isinstance(listener.events[0][1], errors.BlankCapture)
+	assert ollama.chatRequests() == []
+
+
+def test_an_image_file_is_not_refused_for_being_flat(ollama, mainThread, describerFor):
+	ollama.queueChat(ollamaReply(["A plain black picture."]))
+	describer = describerFor(ollama)
+	listener = Recorder(mainThread)
+	black = Image.new("RGB", (200, 200), "black")
+	describer.describe(ImageSource(Grabber(black), "picture.png", isScreenCapture=False), listener)
+	listener.wait()
+	assert listener.kinds()[-1] == "answer"
+
+
+def test_an_identical_request_is_answered_from_the_cache(ollama, mainThread, describerFor):
+	ollama.queueChat(ollamaReply(["A login form."]))
+	describer = describerFor(ollama)
+	for _ in range(2):
+		listener = Recorder(mainThread)
+		describer.describe(ImageSource(Grabber(screenshot()), "screen"), listener)
+		listener.wait()
+		assert listener.phrases() == ["A login form."]
+	assert len(ollama.chatRequests()) == 1
+	assert len(describer.sessions) == 2
+
+
+def test_a_stream_cut_short_keeps_what_arrived(ollama, mainThread, describerFor):
+	ollama.queueChat(ollamaReply(["The window shows ", "a list of files. ", "The first"], done=False))
+	describer = describerFor(ollama)
+	listener = Recorder(mainThread)
+	describer.describe(ImageSource(Grabber(screenshot()), "screen"), listener)
+	listener.wait()
+
+	kind, error, _ = listener.events[-1]
+	assert kind == "error" and isinstance(error, errors.StreamCutShort)
+	assert "".join(listener.phrases()).startswith("The window shows a list of files.")
+	assert describer.lastSession.lastAnswer == "The window shows a list of files. The first"
+
+
+def test_reasoning_is_never_spoken(ollama, mainThread, describerFor):
+	ollama.queueChat(ollamaReply(["Two icons."], thinking=["Let me look at the icons first."]))
+	describer = describerFor(ollama)
+	listener = Recorder(mainThread)
+	describer.describe(ImageSource(Grabber(screenshot()), "screen"), listener)
+	listener.wait()
+	assert listener.phrases() == ["Two icons."]
+	assert describer.lastSession.lastAnswer == "Two icons."
+
+
+def test_an_unreachable_server_names_its_address(mainThread, noThreadLeak):
+	url = f"http://127.0.0.1:{freePort()}"
+	settings = replace(Settings(), baseUrl=url)
+	describer = Describer(mainThread.post, lambda: settings, lambda s: None)
+	listener = Recorder(mainThread)
+	describer.describe(ImageSource(Grabber(screenshot()), "screen"), listener)
+	listener.wait()
+	error = listener.events[-1][1]
+	assert isinstance(error, errors.ServerUnreachable)
+	assert "127.0.0.1" in error.sentence
+	assert describer.terminate(2)
+
+
+def test_endpoint_config_takes_the_key_only_from_the_key_store():
+	settings = replace(
+		Settings(), provider="openai", baseUrl="https://api.openai.com/v1", keepModelLoaded=True
+	)
+	config = endpointConfigFor(settings, "sk-secret-value-123456")
+	assert config.apiKey == "sk-secret-value-123456"
+	assert "sk-secret" not in repr(config)
+	assert config.keepAlive == -1
+	assert endpointConfigFor(replace(settings, keepModelLoaded=False), None).apiKey is None
