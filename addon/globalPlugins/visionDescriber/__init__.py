@@ -233,7 +233,10 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		check(image)
 
 	def _refused(self) -> bool:
-		"""Says why nothing can be done here, if so: a secure screen, or libraries missing."""
+		"""Says why nothing can be done here, if so: a secure screen, or libraries missing.
+		Every command calls this first. It also closes the layer: a command the user gave a gesture
+		of its own in Input Gestures reaches NVDA's gesture map before the layer's getScript."""
+		self._leaveLayer()
 		if screenState.isSecureScreen():
 			self.speech.error(SecureScreen("secure screen"))
 			return True
@@ -338,7 +341,8 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		description=_("Lists the letters of Vision Describer's command layer"),
 	)
 	def script_layerHelp(self, gesture):
-		self.speech.say(self.layerHelp())
+		if not self._refused():
+			self.speech.say(self.layerHelp())
 
 	# --- Describing ---------------------------------------------------------------------------------
 
@@ -676,7 +680,9 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		description=_("Says whether Vision Describer is ready to describe the screen"),
 	)
 	def script_announceReady(self, gesture):
-		if libraryStatus.ready:
+		if screenState.isSecureScreen():
+			self.speech.error(SecureScreen("secure screen"))
+		elif libraryStatus.ready:
 			# Translators: Spoken when Vision Describer loaded everything it needs.
 			ui.message(_("Vision Describer is ready"))
 		else:

@@ -4,7 +4,6 @@
 """
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,29 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core"))
 
 from clientHelpers import noThreadLeak  # noqa: E402, F401 - registers the fixture
-from pluginDriver import Recorder, pumpUntil  # noqa: E402
+from pluginDriver import startPlugin  # noqa: E402
 from servers.fakeOllama import FakeOllama  # noqa: E402
-
-MODEL = "gemma3:4b"
-
-
-@dataclass
-class Started:
-	plugin: object
-	module: object
-	server: object
-	recorder: Recorder
-
-	@property
-	def spoken(self) -> list[str]:
-		import ui
-
-		return ui.testing.messages
-
-	def waitForAnswer(self, timeout: float = 10.0) -> None:
-		"""Until the worker is done and everything it posted has run."""
-		assert pumpUntil(lambda: not self.plugin.describer.busy, timeout), "the describe never finished"
-		pumpUntil(lambda: False, 0.05)
 
 
 @pytest.fixture
@@ -45,44 +23,11 @@ def ollama(request):
 		yield server
 
 
-def configure(**values) -> None:
-	import config
-
-	section = config.conf["visionDescriber"]
-	for key, value in values.items():
-		section[key] = value
-
-
-def startPlugin(monkeypatch, server, recorder: Recorder | None = None, **settings) -> Started:
-	import visionDescriber
-
-	recorder = recorder or Recorder()
-	monkeypatch.setattr(visionDescriber.GlobalPlugin, "prepare", staticmethod(recorder.prepare))
-	configure(**{"baseUrl": server.url, "model": MODEL, **settings})
-	return Started(visionDescriber.GlobalPlugin(), visionDescriber, server, recorder)
-
-
 @pytest.fixture
 def started(nvdaGui, ollama, monkeypatch):
 	running = startPlugin(monkeypatch, ollama)
 	yield running
 	running.plugin.terminate()
-
-
-def pointNavigatorAt(rect, name="chart1", role=None, appName="excel"):
-	import api
-	import controlTypes
-	from locationHelper import RectLTWH
-	from nvdaHarness import makeObject
-
-	obj = makeObject(
-		name,
-		controlTypes.Role.GRAPHIC if role is None else role,
-		None if rect is None else RectLTWH(*rect),
-		appName=appName,
-	)
-	api.setNavigatorObject(obj)
-	return obj
 
 
 class Clipboard:

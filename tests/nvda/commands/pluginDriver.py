@@ -1,11 +1,14 @@
-"""Drives the global plugin as NVDA would, for the command tests and the latency benchmark.
+"""Drives the global plugin as NVDA would, for the command tests.
 
-- `Gesture(identifier)` is an input gesture; `press(plugin, identifier)` asks the plugin for the
+- `startPlugin(...)` starts the plugin as NVDA does (`Started` holds it, its fake server and what
+  its image preparation was given); `configure(...)` writes settings; `pointNavigatorAt(rect)`
+  puts a fake NVDA object with that location under NVDA's navigator.
+- `makeGesture(identifier)` is an input gesture; `press(plugin, identifier)` asks the plugin for the
   script bound to it (`getScript`, as NVDA's script lookup does for global plugins) and runs it.
 - `pumpUntil(condition)` lets the main thread work (wx events, `wx.CallAfter`, timers and NVDA's
   event queue) until the condition holds, with a time limit.
-- `showPicture(...)` puts a real wx window with known content on the Xvfb screen; `Painted` waits
-  until mss sees it.
+- `showPicture(...)` puts a real wx window with known colours on the Xvfb screen;
+  `waitUntilPainted` waits until mss sees it there.
 - The fake servers from tests/core/servers are importable once this module is.
 """
 
@@ -14,6 +17,7 @@ import io
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import wx
@@ -128,3 +132,60 @@ class Recorder:
 		self.captured.append(image.copy())
 		self.threads.append(threading.current_thread().name)
 		return prepareForSettings(image, settings)
+
+
+MODEL = "gemma3:4b"
+
+
+@dataclass
+class Started:
+	"""The plugin as NVDA started it, its fake server and what its preparation was given."""
+
+	plugin: object
+	module: object
+	server: object
+	recorder: Recorder
+
+	@property
+	def spoken(self) -> list[str]:
+		import ui
+
+		return ui.testing.messages
+
+	def waitForAnswer(self, timeout: float = 10.0) -> None:
+		"""Until the worker is done and everything it posted has run."""
+		assert pumpUntil(lambda: not self.plugin.describer.busy, timeout), "the describe never finished"
+		pumpUntil(lambda: False, 0.05)
+
+
+def configure(**values) -> None:
+	import config
+
+	section = config.conf["visionDescriber"]
+	for key, value in values.items():
+		section[key] = value
+
+
+def startPlugin(monkeypatch, server, recorder: Recorder | None = None, **settings) -> Started:
+	import visionDescriber
+
+	recorder = recorder or Recorder()
+	monkeypatch.setattr(visionDescriber.GlobalPlugin, "prepare", staticmethod(recorder.prepare))
+	configure(**{"baseUrl": server.url, "model": MODEL, **settings})
+	return Started(visionDescriber.GlobalPlugin(), visionDescriber, server, recorder)
+
+
+def pointNavigatorAt(rect, name="chart1", role=None, appName="excel"):
+	import api
+	import controlTypes
+	from locationHelper import RectLTWH
+	from nvdaHarness import makeObject
+
+	obj = makeObject(
+		name,
+		controlTypes.Role.GRAPHIC if role is None else role,
+		None if rect is None else RectLTWH(*rect),
+		appName=appName,
+	)
+	api.setNavigatorObject(obj)
+	return obj

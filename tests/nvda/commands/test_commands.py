@@ -5,8 +5,19 @@ the last result kept."""
 import threading
 
 import pytest
-from conftest import MODEL, configure, pointNavigatorAt
-from pluginDriver import RED, TEAL, near, press, pumpUntil, sentImage, showPicture, waitUntilPainted
+from pluginDriver import (
+	MODEL,
+	RED,
+	TEAL,
+	configure,
+	near,
+	pointNavigatorAt,
+	press,
+	pumpUntil,
+	sentImage,
+	showPicture,
+	waitUntilPainted,
+)
 from servers.fakeOllama import ollamaReply
 
 pytestmark = pytest.mark.display

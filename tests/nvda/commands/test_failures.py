@@ -6,8 +6,15 @@ import threading
 import time
 
 import pytest
-from conftest import configure, pointNavigatorAt, startPlugin
-from pluginDriver import RED, pumpUntil, showPicture, waitUntilPainted
+from pluginDriver import (
+	RED,
+	configure,
+	pointNavigatorAt,
+	pumpUntil,
+	showPicture,
+	startPlugin,
+	waitUntilPainted,
+)
 from servers.fakeOllama import NDJSON, ollamaError, ollamaReply
 from servers.httpServer import Delay, Reply, Stall, freePort
 from visionDescriberCore import errors
@@ -96,6 +103,8 @@ COMMANDS = [
 	"followUp",
 	"cancel",
 	"openSettings",
+	"layerHelp",
+	"announceReady",
 ]
 
 

@@ -7,8 +7,19 @@ import types
 
 import pytest
 import wx
-from conftest import configure, pointNavigatorAt
-from pluginDriver import RED, TEAL, near, press, pumpFor, pumpUntil, sentImage, showPicture, waitUntilPainted
+from pluginDriver import (
+	RED,
+	TEAL,
+	configure,
+	near,
+	pointNavigatorAt,
+	press,
+	pumpFor,
+	pumpUntil,
+	sentImage,
+	showPicture,
+	waitUntilPainted,
+)
 from servers.fakeOllama import NDJSON, ollamaReply
 from servers.httpServer import Gate, Reply
 
@@ -72,6 +83,18 @@ def test_aKeyTheLayerDoesNotKnowBeepsAndLeaves(started):
 	assert len(tones.testing.beeps) == beeps  # Escape leaves without a sound
 	assert not press(plugin, "kb:h")
 	assert started.spoken == []
+
+
+def test_aCommandWithItsOwnGestureClosesTheLayer(started, picture):
+	"""A gesture the user gave a command in Input Gestures comes from NVDA's gesture map, not from the
+	layer's getScript; the layer must still close."""
+	plugin = started.plugin
+	press(plugin, "kb:NVDA+alt+v")
+	started.server.queueChat(ollamaReply(["A chart."]))
+	plugin.script_describeNavigator(None)  # as NVDA runs a script found in its gesture map
+	started.waitForAnswer()
+	assert not press(plugin, "kb:v")
+	assert started.spoken == ["A chart."]
 
 
 def test_helpListsEveryKey(started):
@@ -461,7 +484,7 @@ def test_settingsKeyWithoutThePanelSaysSo(started):
 def test_warmUpAtStartDoesNotMakeDescribeWait(nvdaGui, ollama, monkeypatch):
 	import threading
 
-	from conftest import startPlugin
+	from pluginDriver import startPlugin
 
 	gate = threading.Event()
 	load = Reply(200, [Gate(gate), *ollamaReply([]).body], NDJSON)

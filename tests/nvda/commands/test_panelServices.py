@@ -3,7 +3,7 @@ core's clients, against the fake Ollama on 127.0.0.1."""
 
 from dataclasses import replace
 
-from conftest import MODEL
+from pluginDriver import MODEL
 from visionDescriberCore.settings import Settings
 
 
