@@ -51,3 +51,27 @@ def keptShare(reference: Counter, candidate: Counter) -> float:
 	"""Share of reference's words (counting repeats) that candidate also has."""
 	total = sum(reference.values())
 	return sum((reference & candidate).values()) / total if total else 1.0
+
+
+def legibility(
+	full: Image.Image, prepared: Image.Image, regions, enlarge: float = 1.0, vocabulary=None
+) -> tuple[float, int]:
+	"""How much of full's text prepared keeps: (share of words kept, words in the reference).
+
+	Both pictures are brought to full's size times enlarge (bicubic) and read in the same regions
+	(boxes in full-size pixels). With a vocabulary, the reference keeps only words from it: words the
+	screen really shows, read correctly at full size; junk from half lines at a region's edge is
+	left out.
+	"""
+	size = (round(full.width * enlarge), round(full.height * enlarge))
+	reference = full if size == full.size else full.resize(size, Image.Resampling.BICUBIC)
+	candidate = prepared.convert("RGB").resize(size, Image.Resampling.BICUBIC)
+	jobs = []
+	for box in regions:
+		scaled = tuple(round(value * enlarge) for value in box)
+		jobs += [(reference.crop(scaled), 1.0), (candidate.crop(scaled), 1.0)]
+	texts = readMany(jobs)
+	referenceWords = words(" ".join(texts[0::2]))
+	if vocabulary is not None:
+		referenceWords = Counter({word: n for word, n in referenceWords.items() if word in vocabulary})
+	return keptShare(referenceWords, words(" ".join(texts[1::2]))), sum(referenceWords.values())

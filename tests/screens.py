@@ -244,6 +244,20 @@ def showDesktop(width: int, height: int, scale: float = 1.0, seed: int = 1):
 	return [wallpaper, app, taskbar], words, window
 
 
+def windowRegions(left: int, top: int, width: int, height: int, sideTop: float = 0.0) -> list[tuple]:
+	"""Boxes around the top of the file list and the paragraph pane of showApplicationWindow's window
+	(sideTop: where the paragraphs start, as a share of the height; lower when a preview sits above)."""
+	return [
+		(left, top, left + round(width * 0.45), top + round(height * 0.25)),
+		(
+			left + round(width * 0.58),
+			top + round(height * sideTop),
+			left + width,
+			top + round(height * (sideTop + 0.25)),
+		),
+	]
+
+
 def photoLikeImage(width: int, height: int, seed: int = 7) -> Image.Image:
 	"""A synthetic photograph: smooth sky and ground gradients, soft shapes and sensor noise."""
 	rng = random.Random(seed)

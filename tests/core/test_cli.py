@@ -1,6 +1,7 @@
 """The command-line tool, run as a real process (`python -m visionDescriberCore`) against the fake servers."""
 
 import base64
+import io
 import os
 import select
 import signal
@@ -17,6 +18,8 @@ from servers.fakeOllama import FakeOllama, ollamaLines, ollamaReply
 from servers.fakeOpenAI import FakeOpenAI
 from servers.httpServer import Gate, Reply, Stall, freePort
 from visionDescriberCore import cli, errors
+from visionDescriberCore.preparation import policyForProvider, targetSize
+from xserver import startXvfb
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 KEY = "sk-cli-secret-0123456789"
@@ -97,8 +100,11 @@ def test_describe_streams_the_answer_as_it_arrives(ollamaServer, picture):
 	assert process.returncode == 0, err
 	assert out.decode().strip() == "black square sits in the middle of a white picture."
 	request = ollamaServer.chatRequests()[0].json
-	assert request["messages"][0]["content"] == cli.DEFAULT_DESCRIBE_PROMPT
-	assert base64.b64decode(request["messages"][0]["images"][0]) == picture.read_bytes()
+	assert request["messages"][0]["role"] == "system"
+	assert request["messages"][1]["content"] == cli.DEFAULT_DESCRIBE_PROMPT
+	sent = Image.open(io.BytesIO(base64.b64decode(request["messages"][1]["images"][0])))
+	# The 40x30 file is prepared as the add-on prepares it: a tiny picture is enlarged by a whole factor.
+	assert sent.size == targetSize(40, 30, policyForProvider("ollama"))
 
 
 def test_ask_sends_the_question_and_the_prompt_as_system(ollamaServer, picture):
@@ -177,13 +183,13 @@ def test_openai_key_from_the_environment_variable(noThreadLeak, picture):
 	assert "gpt-4o-mini\tnot known whether it sees images" in models.stdout.splitlines()
 	assert checked.stdout.splitlines()[-1] == "Everything works."
 	assert asked.stdout.strip() == "A small black square on a white background."
-	assert server.chatRequests()[-1].json["messages"][0]["content"][1] == {
+	assert server.chatRequests()[-1].json["messages"][1]["content"][1] == {
 		"type": "text",
 		"text": "What shape?",
 	}
 	assert {request.header("authorization") for request in server.requests} == {f"Bearer {KEY}"}
 	chat = server.chatRequests()[0].json
-	assert chat["messages"][0]["content"][0]["image_url"]["url"].startswith("data:image/png;base64,")
+	assert chat["messages"][1]["content"][0]["image_url"]["url"].startswith("data:image/png;base64,")
 
 
 def runHere(capsys, *args) -> subprocess.CompletedProcess:
@@ -247,7 +253,7 @@ def test_unreadable_image(tmp_path):
 		"describe", str(notAPicture), "--model", "gemma3", "--base-url", f"http://127.0.0.1:{freePort()}"
 	)
 	assert result.returncode == 1
-	assert result.stderr.strip().startswith(f"Could not read an image from {notAPicture}.")
+	assert result.stderr.strip().startswith(f"Could not read an image from {notAPicture.name}.")
 
 
 def test_interrupt_cancels_and_closes_the_connection(ollamaServer, picture):
@@ -277,25 +283,136 @@ def arguments(path) -> object:
 	return cli.parseArguments(["describe", str(path)])
 
 
-def test_png_and_jpeg_are_sent_as_they_are(tmp_path):
-	for name, format, mimeType in (("a.png", "PNG", "image/png"), ("b.jpg", "JPEG", "image/jpeg")):
-		path = tmp_path / name
-		Image.new("RGB", (33, 21), "red").save(path, format)
-		image = cli.loadInputImage(arguments(path))
-		assert image.data == path.read_bytes()
-		assert (image.mimeType, image.width, image.height) == (mimeType, 33, 21)
+@pytest.mark.parametrize(
+	("name", "mode"),
+	[
+		("a.png", "RGB"),
+		("b.jpg", "RGB"),
+		("c.bmp", "RGB"),
+		("d.gif", "P"),
+		("e.tiff", "CMYK"),
+		("f.webp", "RGBA"),
+	],
+)
+def test_every_readable_format_is_prepared_for_the_provider(tmp_path, name, mode):
+	path = tmp_path / name
+	Image.new(mode, (2400, 1200)).save(path)
+	image = cli.loadInputImage(arguments(path))
+	assert image.mimeType in ("image/png", "image/jpeg")
+	assert (image.width, image.height) == targetSize(2400, 1200, policyForProvider("ollama"))
+	assert Image.open(io.BytesIO(image.data)).size == (image.width, image.height)
+
+
+def test_save_image_writes_exactly_the_bytes_on_the_wire(ollamaServer, picture, tmp_path):
+	saved = tmp_path / "sent.bin"
+	result = run(
+		"describe",
+		str(picture),
+		"--base-url",
+		ollamaServer.url,
+		"--model",
+		"gemma3:4b",
+		"--save-image",
+		str(saved),
+	)
+	assert result.returncode == 0, result.stderr
+	wire = base64.b64decode(ollamaServer.chatRequests()[0].json["messages"][1]["images"][0])
+	assert saved.read_bytes() == wire
 
 
 @pytest.mark.parametrize(
-	("name", "mode"), [("c.bmp", "RGB"), ("d.gif", "P"), ("e.tiff", "CMYK"), ("f.webp", "RGBA")]
+	("arguments", "message"),
+	[
+		(["describe"], "Name one picture"),
+		(["describe", "x.png", "--screen"], "Name one picture"),
+		(["ask", "What is it?"], "Name one picture"),
+		(["ask", "x.png", "What", "is", "it?"], "Put the question in quotes"),
+	],
 )
-def test_other_formats_become_png(tmp_path, name, mode):
-	path = tmp_path / name
-	Image.new(mode, (12, 9)).save(path)
-	image = cli.loadInputImage(arguments(path))
-	assert image.mimeType == "image/png"
-	assert image.data.startswith(b"\x89PNG")
-	assert (image.width, image.height) == (12, 9)
+def test_the_picture_must_be_named_once(capsys, arguments, message):
+	assert cli.main([*arguments, "--model", "gemma3:4b"]) == cli.EXIT_USAGE
+	assert message in capsys.readouterr().err
+
+
+def test_a_bad_region_is_explained(capsys):
+	with pytest.raises(SystemExit):
+		cli.parseArguments(["describe", "--region", "0,0,0,10"])
+	assert "width and height must be more than 0" in capsys.readouterr().err
+
+
+@pytest.fixture
+def paintedDisplay(xDisplay):
+	"""A red window with a word at (100, 100), painted by a separate wx process on the test display."""
+	painter = subprocess.Popen(
+		[sys.executable, str(REPOSITORY / "tests" / "screens.py"), "100,100,640,400,200,30,30,Invoice"],
+		stdin=subprocess.PIPE,
+		stdout=subprocess.PIPE,
+		env=environment(DISPLAY=xDisplay.name),
+		cwd=REPOSITORY / "tests",
+	)
+	try:
+		assert readUntil(painter.stdout, b"ready", timeout=20)
+		yield xDisplay
+	finally:
+		painter.stdin.close()
+		painter.wait(10)
+
+
+def test_screen_and_region_are_captured_prepared_and_sent(paintedDisplay, ollamaServer, tmp_path):
+	ollamaServer.queueChat(ollamaReply(["A red window."]), ollamaReply(["It says Invoice."]))
+	saved = tmp_path / "region.bin"
+	env = environment(DISPLAY=paintedDisplay.name)
+	common = ["--base-url", ollamaServer.url, "--model", "gemma3:4b"]
+	screen = run("describe", "--screen", *common, env=env)
+	region = run(
+		"ask",
+		"--region",
+		"100,100,640,400",
+		"What does it say?",
+		"--save-image",
+		str(saved),
+		*common,
+		env=env,
+	)
+	assert screen.returncode == 0, screen.stderr
+	assert region.returncode == 0, region.stderr
+	screenImage, regionImage = (
+		Image.open(io.BytesIO(base64.b64decode(request.json["messages"][1]["images"][0])))
+		for request in ollamaServer.chatRequests()
+	)
+	assert screenImage.size == targetSize(
+		paintedDisplay.width, paintedDisplay.height, policyForProvider("ollama")
+	)
+	assert regionImage.size == targetSize(640, 400, policyForProvider("ollama"))
+	red, green, blue = regionImage.convert("RGB").getpixel((600, 380))
+	assert red > 150 and green < 80 and blue < 80
+	assert saved.read_bytes() == base64.b64decode(
+		ollamaServer.chatRequests()[1].json["messages"][1]["images"][0]
+	)
+
+
+def test_a_flat_screen_is_refused_and_nothing_is_sent(ollamaServer, tmp_path):
+	display = startXvfb(800, 600)
+	try:
+		saved = tmp_path / "never.bin"
+		env = environment(DISPLAY=display.name)
+		result = run(
+			"describe",
+			"--screen",
+			"--save-image",
+			str(saved),
+			"--base-url",
+			ollamaServer.url,
+			"--model",
+			"gemma3:4b",
+			env=env,
+		)
+	finally:
+		display.stop()
+	assert result.returncode == cli.EXIT_FAILED
+	assert "Nothing was sent" in result.stderr
+	assert ollamaServer.chatRequests() == []
+	assert not saved.exists()
 
 
 @pytest.mark.parametrize("content", [b"", b"GIF89a broken", b"\x89PNG\r\n\x1a\n truncated"])
@@ -304,7 +421,7 @@ def test_broken_files_are_unreadable(tmp_path, content):
 	path.write_bytes(content)
 	with pytest.raises(errors.UnreadableImage) as caught:
 		cli.loadInputImage(arguments(path))
-	assert caught.value.source == str(path)
+	assert caught.value.source == path.name
 
 
 def test_missing_file_is_unreadable(tmp_path):

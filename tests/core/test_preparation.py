@@ -10,7 +10,6 @@ both readings and screens at 200 % are not.
 """
 
 import io
-from collections import Counter
 
 import ocr
 import pytest
@@ -247,35 +246,8 @@ def shots(xDisplay):
 	return result
 
 
-def keptWords(
-	full: Image.Image, prepared: PreparedImage, regions, enlarge: float, vocabulary
-) -> tuple[float, int]:
-	"""(share of words kept, words read correctly at full size) over regions in full-size pixels."""
-	size = (round(full.width * enlarge), round(full.height * enlarge))
-	reference = full if enlarge == 1 else full.resize(size, Image.Resampling.BICUBIC)
-	candidate = decode(prepared).convert("RGB").resize(size, Image.Resampling.BICUBIC)
-	jobs = []
-	for left, top, right, bottom in regions:
-		box = tuple(round(value * enlarge) for value in (left, top, right, bottom))
-		jobs += [(reference.crop(box), 1.0), (candidate.crop(box), 1.0)]
-	texts = ocr.readMany(jobs)
-	referenceWords = ocr.words(" ".join(texts[0::2]))
-	referenceWords = Counter({word: n for word, n in referenceWords.items() if word in vocabulary})
-	candidateWords = ocr.words(" ".join(texts[1::2]))
-	return ocr.keptShare(referenceWords, candidateWords), sum(referenceWords.values())
-
-
-def windowRegions(left, top, width, height, sideTop=0.0):
-	"""The top of the file list and the paragraph pane of showApplicationWindow's window."""
-	return [
-		(left, top, left + round(width * 0.45), top + round(height * 0.25)),
-		(
-			left + round(width * 0.58),
-			top + round(height * sideTop),
-			left + width,
-			top + round(height * (sideTop + 0.25)),
-		),
-	]
+def keptWords(full: Image.Image, prepared: PreparedImage, regions, enlarge: float, vocabulary):
+	return ocr.legibility(full, decode(prepared), regions, enlarge, vocabulary)
 
 
 def test_textHeavy1080pScreen(shots):
@@ -285,7 +257,7 @@ def test_textHeavy1080pScreen(shots):
 	assert len(prepared.data) <= DEFAULT_BYTE_BUDGET
 	if ocr.available():
 		kept, count = keptWords(
-			full, prepared, windowRegions(0, 0, 1920, 1080), enlarge=2, vocabulary=shots["vocabulary"]
+			full, prepared, screens.windowRegions(0, 0, 1920, 1080), enlarge=2, vocabulary=shots["vocabulary"]
 		)
 		assert count > 100
 		assert kept >= 0.95, f"kept {kept:.3f} of {count} words"
@@ -299,7 +271,7 @@ def test_textHeavy4kScreen(shots):
 	assert naiveBytesSent(full) >= 2 * len(prepared.base64())
 	if ocr.available():
 		kept, count = keptWords(
-			full, prepared, windowRegions(0, 0, 3840, 2160), enlarge=1, vocabulary=shots["vocabulary"]
+			full, prepared, screens.windowRegions(0, 0, 3840, 2160), enlarge=1, vocabulary=shots["vocabulary"]
 		)
 		assert count > 100
 		assert kept >= 0.95, f"kept {kept:.3f} of {count} words"
@@ -311,7 +283,7 @@ def test_4kDesktopIsTenTimesCheaperAndLegible(shots):
 	assert (prepared.mimeType, prepared.width, prepared.height) == ("image/jpeg", 1568, 882)
 	assert naiveBytesSent(full) >= 10 * len(prepared.base64())
 	if ocr.available():
-		regions = windowRegions(*shots["desktop4kWindow"], sideTop=0.3)
+		regions = screens.windowRegions(*shots["desktop4kWindow"], sideTop=0.3)
 		kept, count = keptWords(full, prepared, regions, enlarge=1, vocabulary=shots["vocabulary"])
 		assert count > 100
 		assert kept >= 0.95, f"kept {kept:.3f} of {count} words"

@@ -2,16 +2,19 @@
 
 	PYTHONPATH=addon/packages python -m visionDescriberCore describe photo.png --model gemma3
 	python -m visionDescriberCore ask chart.png "What is the highest bar?" --model gemma3
+	python -m visionDescriberCore describe --screen --save-image sent.jpg --model gemma3
+	python -m visionDescriberCore ask --region 0,0,800,600 "What does the dialog say?" --model gemma3
 	python -m visionDescriberCore models
 	python -m visionDescriberCore check --provider openai --model gpt-4o-mini --api-key-env OPENAI_API_KEY
 
+Every picture, from a file or the screen, is prepared exactly as the add-on prepares it (scaled for
+the provider, PNG or JPEG by content); --save-image writes the very bytes that are sent.
 The description streams to standard output as it arrives. Errors are one plain sentence on standard
 error, with a non-zero exit status. A key is only ever read from an environment variable, never from
 the command line (where it would end up in the shell history and the process list).
 """
 
 import argparse
-import io
 import logging
 import os
 import re
@@ -22,15 +25,13 @@ from . import __version__
 from .cancellation import CancelToken
 from .clients import AZURE, OLLAMA, OPENAI, OPENAI_COMPATIBLE, EndpointConfig, createClient
 from .conversation import Conversation
-from .errors import Cancelled, UnreadableImage, VisionDescriberError
+from .errors import Cancelled, VisionDescriberError
 from .media import PreparedImage
+from .prompts import DEFAULT_PRESET, buildDescribePrompt, buildSystemPrompt
 from .streaming import Finished, ReasoningDelta, TextDelta
 
-DEFAULT_DESCRIBE_PROMPT = (
-	"Describe this picture for someone who cannot see it. Start with what it is in one sentence, then "
-	"the important details from top to bottom, then any text it shows, word for word. Be concise and "
-	"do not guess at what you cannot see."
-)
+#: The add-on's own default request, so the terminal shows what NVDA users will hear.
+DEFAULT_DESCRIBE_PROMPT = buildDescribePrompt(DEFAULT_PRESET)
 DEFAULT_KEY_VARIABLES = {OPENAI: "OPENAI_API_KEY", AZURE: "AZURE_OPENAI_API_KEY"}
 
 EXIT_OK = 0
@@ -51,6 +52,10 @@ _OPTION_DEFAULTS = {
 	"think": False,
 	"showReasoning": False,
 	"verbose": False,
+	"screen": False,
+	"region": None,
+	"saveImage": None,
+	"maxSide": None,
 }
 
 
@@ -113,12 +118,13 @@ def buildParser() -> argparse.ArgumentParser:
 	describe = commands.add_parser(
 		"describe", parents=[common], allow_abbrev=False, help="describe IMAGE_FILE"
 	)
-	describe.add_argument("image", metavar="IMAGE_FILE")
+	describe.add_argument("image", metavar="IMAGE_FILE", nargs="?")
+	_pictureOptions(describe)
 	ask = commands.add_parser(
-		"ask", parents=[common], allow_abbrev=False, help="ask QUESTION about IMAGE_FILE"
+		"ask", parents=[common], allow_abbrev=False, help="ask QUESTION about IMAGE_FILE (or the screen)"
 	)
-	ask.add_argument("image", metavar="IMAGE_FILE")
-	ask.add_argument("question", metavar="QUESTION")
+	ask.add_argument("words", metavar="[IMAGE_FILE] QUESTION", nargs="+")
+	_pictureOptions(ask)
 	commands.add_parser(
 		"models", parents=[common], allow_abbrev=False, help="list models, marking those that can see images"
 	)
@@ -126,6 +132,37 @@ def buildParser() -> argparse.ArgumentParser:
 		"check", parents=[common], allow_abbrev=False, help="test the connection, the model and its vision"
 	)
 	return parser
+
+
+def _pictureOptions(parser: argparse.ArgumentParser) -> None:
+	source = parser.add_mutually_exclusive_group()
+	source.add_argument("--screen", action="store_true", help="capture the whole screen instead of a file")
+	source.add_argument(
+		"--region",
+		type=_region,
+		metavar="LEFT,TOP,WIDTH,HEIGHT",
+		help="capture this rectangle of the screen (physical pixels)",
+	)
+	parser.add_argument(
+		"--save-image", dest="saveImage", metavar="PATH", help="also write the bytes that are sent"
+	)
+	parser.add_argument(
+		"--max-side", dest="maxSide", type=int, metavar="PIXELS", help="longest side of the picture sent"
+	)
+
+
+def _region(text: str):
+	from .capture import Rect
+
+	try:
+		left, top, width, height = (int(part) for part in text.split(","))
+	except ValueError:
+		raise argparse.ArgumentTypeError(
+			"give the region as LEFT,TOP,WIDTH,HEIGHT, e.g. 0,0,800,600"
+		) from None
+	if width <= 0 or height <= 0:
+		raise argparse.ArgumentTypeError("the region's width and height must be more than 0")
+	return Rect(left, top, width, height)
 
 
 _KEY_OPTIONS = ("--api-key", "--apikey", "--key", "--token")
@@ -142,37 +179,47 @@ def parseArguments(argv: list[str] | None = None) -> argparse.Namespace:
 				"A key is never taken on the command line. Put it in an environment variable "
 				"and name that variable with --api-key-env NAME."
 			)
-	args = buildParser().parse_args(argv)
+	parser = buildParser()
+	args = parser.parse_args(argv)
 	for name, default in _OPTION_DEFAULTS.items():
 		if not hasattr(args, name):
 			setattr(args, name, default)
+	if args.command == "ask":
+		if len(args.words) > 2:
+			raise UsageError('Put the question in quotes: ask IMAGE_FILE "QUESTION".')
+		args.image = args.words[0] if len(args.words) == 2 else None
+		args.question = args.words[-1]
+	if args.command in ("describe", "ask"):
+		sources = sum((bool(args.image), args.screen, args.region is not None))
+		if sources != 1:
+			raise UsageError("Name one picture: an IMAGE_FILE, --screen or --region LEFT,TOP,WIDTH,HEIGHT.")
 	return args
 
 
 def loadInputImage(args: argparse.Namespace) -> PreparedImage:
-	"""The picture to send. Today: a file, kept as is when PNG or JPEG, otherwise re-encoded as PNG."""
-	path = args.image
-	try:
-		with open(path, "rb") as file:
-			data = file.read()
-	except OSError as error:
-		raise UnreadableImage(path, detail=f"{type(error).__name__}: {error}") from None
-	from PIL import Image, UnidentifiedImageError
+	"""The picture to send, from a file or the screen, prepared as the add-on prepares it.
 
-	try:
-		with Image.open(io.BytesIO(data)) as image:
-			image.load()
-			width, height = image.size
-			if image.format in ("PNG", "JPEG"):
-				return PreparedImage(data, f"image/{image.format.lower()}", width, height)
-			image.seek(0)
-			if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-				image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-			output = io.BytesIO()
-			image.save(output, "PNG")
-			return PreparedImage(output.getvalue(), "image/png", width, height)
-	except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
-		raise UnreadableImage(path, detail=f"{type(error).__name__}: {error}") from None
+	Screen captures that are black or one flat colour are refused (nothing is sent), as in NVDA.
+	With --save-image the prepared bytes are also written to that file.
+	"""
+	from .blankDetection import checkNotBlank
+	from .capture import grab, grabScreen
+	from .imageSources import loadImageFile
+	from .preparation import policyForProvider, prepareImage
+
+	if args.image:
+		image = loadImageFile(args.image)
+	else:
+		image = grabScreen() if args.screen else grab(args.region)
+		checkNotBlank(image)
+	prepared = prepareImage(image, policyForProvider(args.provider, args.detail, args.maxSide))
+	if args.saveImage:
+		try:
+			with open(args.saveImage, "wb") as file:
+				file.write(prepared.data)
+		except OSError as error:
+			raise UsageError(f"Could not write {args.saveImage}: {error.strerror or error}.") from None
+	return prepared
 
 
 def configFromArguments(args: argparse.Namespace, environ=None) -> EndpointConfig:
@@ -280,11 +327,11 @@ def main(argv: list[str] | None = None) -> int:
 			raise UsageError("Choose a model with --model NAME. The models command lists them.")
 		client = createClient(config)
 		if args.command == "describe":
-			conversation = Conversation()
+			conversation = Conversation(buildSystemPrompt())
 			conversation.addUserTurn(args.prompt or DEFAULT_DESCRIBE_PROMPT, loadInputImage(args))
 			return _describe(client, args, conversation, token)
 		if args.command == "ask":
-			conversation = Conversation(args.prompt or "")
+			conversation = Conversation(args.prompt or buildSystemPrompt())
 			conversation.addUserTurn(args.question, loadInputImage(args))
 			return _describe(client, args, conversation, token)
 		if args.command == "models":
