@@ -271,10 +271,9 @@ def measure(args, server) -> None:
 
 		watch = MainThreadWatch(wx)
 		visionDescriber.postToMainThread = watch.post
-		from visionDescriber import targets
-		from visionDescriberCore import blankDetection, describing
+		from visionDescriberCore import blankDetection, capture, describing
 
-		targets.grabRegion = watch.staged("capture", targets.grabRegion)
+		capture.grabScreen = watch.staged("capture", capture.grabScreen)
 		blankDetection.checkNotBlank = watch.staged("blank check", blankDetection.checkNotBlank)
 		visionDescriber.GlobalPlugin.prepare = staticmethod(
 			watch.staged("preparation", describing.prepareForSettings)

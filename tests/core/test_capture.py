@@ -221,6 +221,24 @@ def test_grabClipsAtTheScreensEdges(windows):
 	assert capture.clipToScreen(Rect(3740, 2110, 300, 300)) == Rect(3740, 2110, 100, 50)
 
 
+def test_aLargeScreenIsGrabbedInBandsThatMakeTheSamePicture(windows, monkeypatch):
+	"""Bands keep each GIL-holding copy short (NVDA's main thread waits for it) without changing a pixel."""
+	from PIL import ImageChops
+
+	monkeypatch.setattr(capture, "BAND_PIXELS", 10**9)
+	whole = capture.grabScreen()
+	monkeypatch.setattr(capture, "BAND_PIXELS", 2_000_000)
+	bands = []
+	realBand = capture._grabBand
+	monkeypatch.setattr(capture, "_grabBand", lambda sct, rect: bands.append(rect) or realBand(sct, rect))
+	banded = capture.grabScreen()
+	assert banded.size == whole.size == (3840, 2160)
+	assert ImageChops.difference(banded, whole).getbbox() is None
+	assert len(bands) > 1
+	assert all(band.area <= capture.BAND_PIXELS for band in bands)
+	assert sum(band.height for band in bands) == 2160
+
+
 def test_grabRefusesOffScreenAndEmptyRectangles(windows):
 	with pytest.raises(CaptureRefused) as info:
 		capture.grab(Rect(3840, 0, 100, 100))

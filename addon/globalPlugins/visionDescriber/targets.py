@@ -37,8 +37,6 @@ KINDS = (NAVIGATOR, FOCUS, FOREGROUND, MONITOR, SCREEN, CLIPBOARD)
 #: Kinds that capture the screen (and so are refused under Screen Curtain and checked for blankness).
 SCREEN_KINDS = (NAVIGATOR, FOCUS, FOREGROUND, MONITOR, SCREEN)
 
-#: The most pixels grabbed in one piece (see grabRegion).
-BAND_PIXELS = 2_000_000
 
 #: NVDA's executable name for File Explorer (appModule.appName).
 EXPLORER_APP = "explorer"
@@ -161,7 +159,7 @@ def resolve(kind: str, settings: Settings) -> Target:
 			from visionDescriberCore import capture
 
 			region = capture.addContextMargin(capture.Rect(*rect), tinySize, margin)
-			return _afterGrab(target, grabRegion(region))
+			return _afterGrab(target, capture.grab(region))
 
 		target.source.grab = grabObject
 	elif kind == MONITOR:
@@ -170,7 +168,7 @@ def resolve(kind: str, settings: Settings) -> Target:
 		def grabMonitor():
 			from visionDescriberCore import capture
 
-			return _afterGrab(target, grabRegion(capture.monitorContaining(x, y)))
+			return _afterGrab(target, capture.grab(capture.monitorContaining(x, y)))
 
 		target.source.grab = grabMonitor
 	else:
@@ -178,34 +176,10 @@ def resolve(kind: str, settings: Settings) -> Target:
 		def grabScreen():
 			from visionDescriberCore import capture
 
-			return _afterGrab(target, grabRegion(capture.virtualScreen()))
+			return _afterGrab(target, capture.grabScreen())
 
 		target.source.grab = grabScreen
 	return target
-
-
-def grabRegion(rect: Any) -> Any:
-	"""Worker: the pixels of rect (a capture.Rect), clipped to the screen; refuses as capture.grab does.
-
-	A large region is grabbed in bands of at most BAND_PIXELS. Copying a whole 4K screen out of the
-	capture buffer is one C call that holds Python's GIL for 10 to 30 ms, and NVDA's main thread
-	waits for the GIL that long; bands of about 2 megapixels keep each wait under about 7 ms, at the
-	same total cost (see benchmarks/nvdaLatency.py).
-	"""
-	from visionDescriberCore import capture
-
-	clipped = capture.clipToScreen(rect)
-	if clipped.width * clipped.height <= BAND_PIXELS:
-		return capture.grab(clipped)
-	from PIL import Image
-
-	rows = max(1, BAND_PIXELS // clipped.width)
-	image = Image.new("RGB", (clipped.width, clipped.height))
-	for offset in range(0, clipped.height, rows):
-		height = min(rows, clipped.height - offset)
-		band = capture.grab(capture.Rect(clipped.left, clipped.top + offset, clipped.width, height))
-		image.paste(band, (0, offset))
-	return image
 
 
 def _monitorPoint() -> tuple[int, int]:

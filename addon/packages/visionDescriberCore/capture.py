@@ -173,7 +173,25 @@ def addContextMargin(rect: Rect, minSide: int, margin: int) -> Rect:
 	return rect
 
 
+#: The most pixels copied out of the screen in one piece. Copying a whole 4K screen is one C call
+#: that holds Python's GIL for 10 to 30 ms, and NVDA's main thread waits for the GIL that long; bands
+#: of about 2 megapixels keep each wait to a few milliseconds at the same total cost
+#: (benchmarks/nvdaLatency.py measures it).
+BAND_PIXELS = 2_000_000
+
+
 def _grabClipped(sct, rect: Rect) -> Image.Image:
+	if rect.area <= BAND_PIXELS:
+		return _grabBand(sct, rect)
+	rows = max(1, BAND_PIXELS // rect.width)
+	image = Image.new("RGB", (rect.width, rect.height))
+	for offset in range(0, rect.height, rows):
+		band = Rect(rect.left, rect.top + offset, rect.width, min(rows, rect.height - offset))
+		image.paste(_grabBand(sct, band), (0, offset))
+	return image
+
+
+def _grabBand(sct, rect: Rect) -> Image.Image:
 	try:
 		shot = sct.grab(rect.toMss())
 	except Exception as e:

@@ -223,21 +223,3 @@ def test_progressTonesWhileWaitingForTheFirstWords(started, picture):
 	assert started.spoken == ["Ready."]
 	pumpUntil(lambda: False, 2.0)
 	assert len(tones.testing.beeps) == count  # the waiting tone stopped with the first words
-
-
-def test_aLargeRegionIsGrabbedInBandsThatMakeTheSamePicture(started, picture, monkeypatch):
-	from PIL import ImageChops
-	from visionDescriber import targets
-	from visionDescriberCore import capture
-
-	screen = capture.virtualScreen()
-	whole = capture.grab(screen)
-	pieces = []
-	real = capture.grab
-	monkeypatch.setattr(capture, "grab", lambda rect: pieces.append(rect) or real(rect))
-	banded = targets.grabRegion(capture.Rect(-100, -50, screen.width + 200, screen.height + 100))
-	assert banded.size == whole.size
-	assert ImageChops.difference(banded.convert("RGB"), whole.convert("RGB")).getbbox() is None
-	assert len(pieces) > 1
-	assert all(piece.width * piece.height <= targets.BAND_PIXELS for piece in pieces)
-	assert sum(piece.height for piece in pieces) == screen.height
