@@ -14,6 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import NoImageFound, UnreadableImage
 from .i18n import _
+from .preparation import toRgb
 
 # Pictures with more pixels than this are refused before their pixels are decoded: a small file can
 # claim enormous dimensions (a "decompression bomb") and exhaust memory, which inside NVDA (a 32-bit
@@ -39,13 +40,7 @@ def _normalise(image: Image.Image) -> Image.Image:
 		scale = 255 / (high - low) if high > low else 0
 		image = image.convert("F").point(lambda value: (value - low) * scale).convert("L")
 		return image.convert("RGB")
-	if mode == "P":
-		image = image.convert("RGBA") if "transparency" in image.info else image.convert("RGB")
-	if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-		rgba = image.convert("RGBA")
-		background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-		return Image.alpha_composite(background, rgba).convert("RGB")
-	return image.convert("RGB")
+	return toRgb(image).convert("RGB")
 
 
 def _checkPixels(image: Image.Image, source: str, maxPixels: int) -> None:

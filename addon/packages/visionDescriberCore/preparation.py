@@ -161,7 +161,7 @@ def looksLikeInterface(image: Image.Image) -> bool:
 	return flatShare(image) >= FLAT_SHARE_FOR_INTERFACE
 
 
-def _toRgb(image: Image.Image) -> Image.Image:
+def toRgb(image: Image.Image) -> Image.Image:
 	"""RGB (or L for greyscale) with any transparency flattened onto white."""
 	if image.mode in ("RGB", "L"):
 		return image
@@ -197,7 +197,7 @@ def prepareImage(image: Image.Image, policy: ImagePolicy | None = None) -> Prepa
 	policy = policy or ImagePolicy()
 	if image.width < 1 or image.height < 1:
 		raise ValueError("cannot prepare an empty image")
-	image = _toRgb(image)
+	image = toRgb(image)
 	size = targetSize(image.width, image.height, policy)
 	resampled = size[0] < image.width
 	scaled = _resize(image, size)

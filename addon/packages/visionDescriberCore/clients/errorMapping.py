@@ -215,12 +215,9 @@ def mapHttpError(
 			return ServerError(status, detail=detail)
 		# A web page where an API was expected: a wrong address or a captive portal.
 		return UnexpectedResponse(detail=detail)
-	if _mentions(haystack, _VISION_HINTS):
-		return ModelCannotSee(model, detail=detail)
-	if _mentions(haystack, _CONTEXT_HINTS):
-		return ContextTooLong(detail=detail)
-	if _mentionsImageTooLarge(haystack):
-		return ImageTooLarge(detail=detail)
+	hinted = _errorFromHints(haystack, model, detail)
+	if hinted is not None:
+		return hinted
 	if status in (400, 403) and _mentions(haystack, _KEY_HINTS):
 		return AuthenticationFailed(keyMissing=not keyPresent, detail=detail)
 	if status == 403:
@@ -254,10 +251,15 @@ def mapStreamFailure(
 		return mapHttpError(
 			status, info, {}, provider=provider, model=model, keyPresent=keyPresent, detail=detail
 		)
+	return _errorFromHints(haystack, model, detail) or ServerError(None, detail=detail)
+
+
+def _errorFromHints(haystack: str, model: str, detail: str) -> VisionDescriberError | None:
+	"""What an error's own words say, whatever its status: not a vision model, too long, too large."""
 	if _mentions(haystack, _VISION_HINTS):
 		return ModelCannotSee(model, detail=detail)
 	if _mentions(haystack, _CONTEXT_HINTS):
 		return ContextTooLong(detail=detail)
 	if _mentionsImageTooLarge(haystack):
 		return ImageTooLarge(detail=detail)
-	return ServerError(None, detail=detail)
+	return None
