@@ -35,6 +35,8 @@ class Recorder:
 		self.events: list[tuple] = []
 		self.done = threading.Event()
 		self.wrongThread = False
+		self.describer = None
+		self.busyAtAnswer = None
 
 	def _record(self, *event) -> None:
 		self.wrongThread |= not self.mainThread.isCurrent()
@@ -48,6 +50,7 @@ class Recorder:
 
 	def onAnswer(self, session, text):
 		self._record("answer", session, text)
+		self.busyAtAnswer = self.describer.busy if self.describer else None
 		self.done.set()
 
 	def onError(self, error, session):
@@ -109,6 +112,7 @@ def test_describe_speaks_phrases_in_order_and_remembers_the_conversation(ollama,
 	)
 	describer = describerFor(ollama)
 	listener = Recorder(mainThread)
+	listener.describer = describer
 	source = ImageSource(
 		Grabber(screenshot()), "navigator object", "This is a button labelled 'Submit' in Notepad."
 	)
@@ -122,6 +126,7 @@ def test_describe_speaks_phrases_in_order_and_remembers_the_conversation(ollama,
 	assert not listener.wrongThread
 	session = describer.lastSession
 	assert session is listener.events[-1][1]
+	assert listener.busyAtAnswer is False  # a follow-up can be sent straight from the answer
 	assert [turn.role for turn in session.conversation.turns] == ["user", "assistant"]
 	assert session.lastAnswer == "A form with a blue title bar. It has one button, labelled Submit."
 	# On the wire: bare base64 of the prepared image, the object context in the prompt, no thinking.

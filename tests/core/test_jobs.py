@@ -204,3 +204,26 @@ def test_a_job_that_raises_cancelled_by_itself_is_quiet(runner, main):
 		time.sleep(0.01)
 	main.drain()
 	assert runner.reportedErrors == []
+
+
+def test_a_last_report_arrives_when_the_next_job_can_start(main, runner):
+	"""postWhenDone: the final report runs on the main thread only after the job has returned and the
+	worker is free, so it can submit the next job at once (a follow-up question straight from an
+	answer). The job lingers after posting: a plain post would run the report while it is still busy."""
+	seen = []
+	reportRan = threading.Event()
+	nextJobRan = threading.Event()
+
+	def report():
+		seen.append(("report", runner.busy, runner.submit(lambda token: nextJobRan.set())))
+		reportRan.set()
+
+	def job(token):
+		runner.postWhenDone(report)
+		reportRan.wait(0.3)  # the report must not run yet
+		seen.append(("job returns", reportRan.is_set()))
+
+	assert runner.submit(job)
+	assert nextJobRan.wait(5)
+	main.drain()
+	assert seen == [("job returns", False), ("report", False, True)]

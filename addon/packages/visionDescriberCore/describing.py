@@ -179,7 +179,9 @@ class Describer:
 				if cached is not None:
 					log.debug("Answered from the result cache")
 					self._narrate(iter([cached]), settings, listener, token)
-					self._post(lambda: self._remember(session, prompt, image, cached, listener, isNew=True))
+					self._postLast(
+						lambda: self._remember(session, prompt, image, cached, listener, isNew=True)
+					)
 					return
 			text = self._stream(session, prompt, image, settings, listener, token, isNew=True)
 			if cacheKey is not None:
@@ -306,11 +308,11 @@ class Describer:
 			if error.partialText and not isinstance(error, Cancelled) and not token.cancelled:
 				# Keep what arrived: the user heard it, and it may be all they needed.
 				partial = error.partialText
-				self._post(lambda: self._remember(session, prompt, image, partial, None, isNew))
+				self._postLast(lambda: self._remember(session, prompt, image, partial, None, isNew))
 			raise
 		finally:
 			client.close()
-		self._post(lambda: self._remember(session, prompt, image, text, listener, isNew))
+		self._postLast(lambda: self._remember(session, prompt, image, text, listener, isNew))
 		return text
 
 	def _narrate(
@@ -356,18 +358,23 @@ class Describer:
 				if token.cancelled:
 					return
 				log.warning("%s: %s", type(error).__name__, error.detail)
-				self._post(lambda error=error: listener.onError(error, session))
+				self._postLast(lambda error=error: listener.onError(error, session))
 			except Exception as error:
 				if token.cancelled:
 					return
 				log.exception("Describing failed unexpectedly")
 				report = VisionDescriberError(f"{type(error).__name__} (traceback in the log)")
-				self._post(lambda: listener.onError(report, session))
+				self._postLast(lambda: listener.onError(report, session))
 
 		return self.runner.submit(guarded)
 
 	def _post(self, fn: Callable[[], None]) -> None:
 		self.runner.post(fn)
+
+	def _postLast(self, fn: Callable[[], None]) -> None:
+		"""A job's final report: delivered once the worker is free, so a listener may start the next
+		request (a follow-up question) straight from onAnswer or onError."""
+		self.runner.postWhenDone(fn)
 
 
 def prepareForSettings(image: Any, settings: Settings) -> PreparedImage:

@@ -48,6 +48,7 @@ class JobRunner:
 		self._token: CancelToken | None = None
 		self._running = False
 		self._stopping = False
+		self._whenDone: list[Callable[[], None]] = []
 		self._thread: threading.Thread | None = None
 
 	@property
@@ -113,6 +114,12 @@ class JobRunner:
 		except Exception:
 			log.exception("Could not post to the main thread")
 
+	def postWhenDone(self, fn: Callable[[], None]) -> None:
+		"""Like post, but only once the running job has returned and the runner is free: a job's last
+		report (the answer, the error) then arrives when the next job can already start."""
+		with self._condition:
+			self._whenDone.append(fn)
+
 	# --- The worker -----------------------------------------------------------------------------
 
 	def _ensureThread(self) -> None:
@@ -137,6 +144,9 @@ class JobRunner:
 				with self._condition:
 					self._running = False
 					self._token = None
+					whenDone, self._whenDone = self._whenDone, []
+				for fn in whenDone:
+					self.post(fn)
 
 	def _run(self, job: Job, token: CancelToken) -> None:
 		try:
