@@ -208,6 +208,13 @@ class CheckReport:
 	lines: list[str] = field(default_factory=list)
 	serverVersion: str | None = None
 	vision: bool | None = None
+	#: Called with each line as soon as it is known, so a slow check can be followed live.
+	onLine: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
+
+	def say(self, line: str) -> None:
+		self.lines.append(line)
+		if self.onLine is not None:
+			self.onLine(line)
 
 
 class HttpFailure(Exception):

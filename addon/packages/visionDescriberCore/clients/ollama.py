@@ -142,12 +142,8 @@ class OllamaClient(VisionClient):
 		onLine: Callable[[str], None] | None = None,
 		probe: bool = True,
 	) -> CheckReport:
-		report = CheckReport()
-
-		def say(line: str) -> None:
-			report.lines.append(line)
-			if onLine is not None:
-				onLine(line)
+		report = CheckReport(onLine=onLine)
+		say = report.say
 
 		report.serverVersion = self.serverVersion(cancelToken)
 		# Translators: {version} is like 0.12.6, {url} the server's address.

@@ -351,12 +351,8 @@ class OpenAIChatClient(VisionClient):
 		onLine: Callable[[str], None] | None = None,
 		probe: bool = True,
 	) -> CheckReport:
-		report = CheckReport()
-
-		def say(line: str) -> None:
-			report.lines.append(line)
-			if onLine is not None:
-				onLine(line)
+		report = CheckReport(onLine=onLine)
+		say = report.say
 
 		model = self.config.model
 		if self.provider == AZURE and not self._isAzureV1():
