@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core"))
 
 from clientHelpers import noThreadLeak  # noqa: E402, F401 - registers the fixture
-from pluginDriver import startPlugin  # noqa: E402
+from pluginDriver import RED, pointNavigatorAt, showPicture, startPlugin, waitUntilPainted  # noqa: E402
 from servers.fakeOllama import FakeOllama  # noqa: E402
 
 
@@ -28,6 +28,22 @@ def started(nvdaGui, ollama, monkeypatch):
 	running = startPlugin(monkeypatch, ollama)
 	yield running
 	running.plugin.terminate()
+
+
+@pytest.fixture
+def redWindow(started):
+	"""A red 400x300 window painted on the real display; yields its screen rectangle."""
+	frame = showPicture(400, 300)
+	rect = waitUntilPainted(frame, RED)
+	yield rect
+	frame.Destroy()
+
+
+@pytest.fixture
+def picture(redWindow):
+	"""The red window with NVDA's navigator on it, as a graphic labelled chart1 in Excel."""
+	pointNavigatorAt(redWindow, name="chart1", appName="excel")
+	return redWindow
 
 
 class Clipboard:

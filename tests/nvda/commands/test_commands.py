@@ -27,11 +27,9 @@ PHRASES = ["A bar chart of sales.", "March is the highest.", "It sold twelve uni
 
 
 @pytest.fixture
-def picture(started):
-	frame = showPicture(400, 300)
-	rect = waitUntilPainted(frame, RED)
-	yield rect
-	frame.Destroy()
+def picture(redWindow):
+	"""Here each test points the navigator itself."""
+	return redWindow
 
 
 def test_describeNavigatorObjectThroughTheLayer(started, picture):

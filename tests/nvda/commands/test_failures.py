@@ -22,15 +22,6 @@ from visionDescriberCore import errors
 pytestmark = pytest.mark.display
 
 
-@pytest.fixture
-def picture(started):
-	frame = showPicture(400, 300)
-	rect = waitUntilPainted(frame, RED)
-	pointNavigatorAt(rect, name="chart1", appName="excel")
-	yield rect
-	frame.Destroy()
-
-
 def lastSpoken() -> str:
 	import speech
 	import ui

@@ -27,15 +27,6 @@ pytestmark = pytest.mark.display
 
 
 @pytest.fixture
-def picture(started):
-	frame = showPicture(400, 300)
-	rect = waitUntilPainted(frame, RED)
-	pointNavigatorAt(rect, name="chart1", appName="excel")
-	yield rect
-	frame.Destroy()
-
-
-@pytest.fixture
 def followUps(nvdaFakes, monkeypatch):
 	"""Stands in for the follow-up dialog (another part of the add-on): records who opened it."""
 	import visionDescriber
