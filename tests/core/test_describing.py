@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from servers.fakeOllama import ollamaReply
 from servers.httpServer import Reply, Stall, freePort
 from visionDescriberCore import errors
+from visionDescriberCore.clients import createClient
 from visionDescriberCore.describing import Describer, ImageSource, endpointConfigFor
 from visionDescriberCore.settings import Settings
 
@@ -159,6 +160,50 @@ def test_a_second_describe_while_busy_is_refused_and_cancel_is_silent(ollama, ma
 	assert "answer" not in stalled.kinds() and "error" not in stalled.kinds()
 	assert second.events == []
 	assert describer.lastSession is None
+
+	# The cancelled connection was shut down; the next describe works on a fresh one.
+	ollama.queueChat(ollamaReply(["A form."]))
+	again = Recorder(mainThread)
+	assert describer.describe(ImageSource(Grabber(screenshot()), "screen"), again)
+	again.wait()
+	assert again.phrases() == ["A form."]
+	first, retry = ollama.chatRequests()
+	assert first.clientAddress != retry.clientAddress
+
+
+def test_the_connection_is_kept_between_requests_until_a_setting_changes(ollama, mainThread, noThreadLeak):
+	"""Reusing the open connection spares a new connection (for https, a handshake) before the first
+	words; a changed address, model or key must get a fresh client."""
+	settings = {"value": replace(Settings(), baseUrl=ollama.url, model="gemma3:4b")}
+	keys = {"value": None}
+	made = []
+
+	def clientFactory(config):
+		made.append(config)
+		return createClient(config)
+
+	describer = Describer(
+		mainThread.post, lambda: settings["value"], lambda s: keys["value"], clientFactory=clientFactory
+	)
+	try:
+		ollama.queueChat(
+			ollamaReply(["One."]), ollamaReply(["Two."]), ollamaReply(["Three."]), ollamaReply(["Four."])
+		)
+		for index, change in enumerate((None, None, "model", "key")):
+			if change == "model":
+				settings["value"] = replace(settings["value"], model="qwen2.5vl:7b")
+			elif change == "key":
+				keys["value"] = "proxy-key-0123456789"
+			listener = Recorder(mainThread)
+			describer.describe(ImageSource(Grabber(screenshot().rotate(index * 90)), "screen"), listener)
+			listener.wait()
+			assert listener.kinds()[-1] == "answer"
+	finally:
+		assert describer.terminate(2)
+	addresses = [request.clientAddress for request in ollama.chatRequests()]
+	assert addresses[0] == addresses[1]  # the same connection, reused
+	assert [config.model for config in made] == ["gemma3:4b", "qwen2.5vl:7b", "qwen2.5vl:7b"]
+	assert [config.apiKey for config in made] == [None, None, "proxy-key-0123456789"]
 
 
 def waitUntil(condition, timeout: float = 5.0) -> bool:

@@ -132,6 +132,9 @@ class Describer:
 		self._checkNotBlank = checkNotBlank or _defaultBlankCheck()
 		self.runner = JobRunner(post)
 		self.cache = ResultCache()
+		#: Used only on the worker (see _clientFor); closed at terminate.
+		self._client: VisionClient | None = None
+		self._clientIdentity: tuple | None = None
 		self.sessions: list[Session] = []
 		# Warm-ups run beside the runner: loading a model can take minutes, and a describe pressed
 		# meanwhile must start (the server queues it behind the load), not be told "still describing".
@@ -225,6 +228,7 @@ class Describer:
 		for _thread, token in warmUps:
 			token.cancel()
 		ended = self.runner.terminate(timeout)
+		self._closeClient()
 		for thread, _token in warmUps:
 			thread.join(max(0.0, deadline - time.monotonic()))
 			if thread.is_alive():
@@ -300,7 +304,7 @@ class Describer:
 				else request.addAssistantTurn(turn.text)
 			)
 		request.addUserTurn(prompt, image)
-		client = self._clientFactory(endpointConfigFor(settings, self._getApiKey(settings)))
+		client = self._clientFor(settings)
 		try:
 			self._post(listener.onRequestSent)
 			text = self._narrate(answerText(client.stream(request, token)), settings, listener, token)
@@ -310,10 +314,25 @@ class Describer:
 				partial = error.partialText
 				self._postLast(lambda: self._remember(session, prompt, image, partial, None, isNew))
 			raise
-		finally:
-			client.close()
 		self._postLast(lambda: self._remember(session, prompt, image, text, listener, isNew))
 		return text
+
+	def _clientFor(self, settings: Settings) -> VisionClient:
+		"""Worker: the client for the current settings and key. It is kept between requests so the
+		next one reuses the open connection (for https, no new handshake before the first words);
+		a changed setting or key gets a fresh client."""
+		config = endpointConfigFor(settings, self._getApiKey(settings))
+		identity = (config, config.apiKey)  # the key is left out of EndpointConfig's equality
+		if self._client is None or self._clientIdentity != identity:
+			self._closeClient()
+			self._client = self._clientFactory(config)
+			self._clientIdentity = identity
+		return self._client
+
+	def _closeClient(self) -> None:
+		client, self._client, self._clientIdentity = self._client, None, None
+		if client is not None:
+			client.close()
 
 	def _narrate(
 		self, deltas: Iterator[str], settings: Settings, listener: Listener, token: CancelToken

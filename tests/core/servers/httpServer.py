@@ -85,6 +85,9 @@ class RecordedRequest:
 	firstBodyByteAt: float | None = None  # perf_counter when the reply's first body piece was written
 	clientClosedAt: float | None = None  # perf_counter when a stall saw the client close the connection
 	finishedAt: float | None = None
+	clientAddress: tuple | None = (
+		None  # (host, port) of the client's socket: the same for a reused connection
+	)
 
 	@property
 	def json(self) -> Any:
@@ -219,6 +222,7 @@ class ScriptedHttpServer:
 			{name.lower(): value for name, value in handler.headers.items()},
 			body,
 			time.perf_counter(),
+			clientAddress=tuple(handler.client_address),
 		)
 		with self._arrived:
 			self.requests.append(request)
