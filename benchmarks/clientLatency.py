@@ -30,9 +30,9 @@ from servers.fakeOpenAI import SSE, FakeOpenAI, sseLines  # noqa: E402
 from servers.httpServer import Delay, Reply, Stall  # noqa: E402
 from visionDescriberCore.cancellation import CancelToken  # noqa: E402
 from visionDescriberCore.clients import EndpointConfig, createClient, probeImage  # noqa: E402
-from visionDescriberCore.conversation import Conversation  # noqa: E402
+from visionDescriberCore.clients.streaming import TextDelta  # noqa: E402
+from visionDescriberCore.conversation.conversation import Conversation  # noqa: E402
 from visionDescriberCore.errors import Cancelled  # noqa: E402
-from visionDescriberCore.streaming import TextDelta  # noqa: E402
 
 PIECES = ["A small", " black square", " on a white", " background."]
 

@@ -26,10 +26,10 @@ sys.path[:0] = [os.path.join(here, "..", "addon", "packages"), os.path.join(here
 import ocr  # noqa: E402
 import screens  # noqa: E402
 from PIL import Image  # noqa: E402
-from visionDescriberCore import capture  # noqa: E402
-from visionDescriberCore.blankDetection import blankness  # noqa: E402
-from visionDescriberCore.capture import Rect  # noqa: E402
-from visionDescriberCore.preparation import policyForProvider, prepareImage  # noqa: E402
+from visionDescriberCore.imaging import capture  # noqa: E402
+from visionDescriberCore.imaging.blankDetection import blankness  # noqa: E402
+from visionDescriberCore.imaging.capture import Rect  # noqa: E402
+from visionDescriberCore.imaging.preparation import policyForProvider, prepareImage  # noqa: E402
 from xserver import startXvfb  # noqa: E402
 
 

@@ -271,7 +271,8 @@ def measure(args, server) -> None:
 
 		watch = MainThreadWatch(wx)
 		visionDescriber.postToMainThread = watch.post
-		from visionDescriberCore import blankDetection, capture, describing
+		from visionDescriberCore import describing
+		from visionDescriberCore.imaging import blankDetection, capture
 
 		capture.grabScreen = watch.staged("capture", capture.grabScreen)
 		blankDetection.checkNotBlank = watch.staged("blank check", blankDetection.checkNotBlank)

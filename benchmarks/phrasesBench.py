@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "addon" / "packages"))
 
-from visionDescriberCore.phrases import MarkdownStripper, PhraseSplitter  # noqa: E402
+from visionDescriberCore.text.phrases import MarkdownStripper, PhraseSplitter  # noqa: E402
 
 ANSWERS = {
 	"description": (

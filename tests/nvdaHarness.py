@@ -21,10 +21,8 @@ FAKES_DIR = REPO_DIR / "tests" / "fakes"
 ADDON_DIR = REPO_DIR / "addon"
 GLOBAL_PLUGINS_DIR = ADDON_DIR / "globalPlugins"
 PACKAGES_DIR = ADDON_DIR / "packages"
-# The shared folder sits beside the repository (../shared), on developer machines and in CI alike.
-NVDA_API_FILE = Path(
-	os.environ.get("NVDA_API_FILE", REPO_DIR.parent / "shared" / "nvda" / "nvda-2024.4-api.json")
-)
+# Kept in the repository (tests/nvdaApi/README.md says where it came from), so a fresh clone tests itself.
+NVDA_API_FILE = Path(os.environ.get("NVDA_API_FILE", REPO_DIR / "tests" / "nvdaApi" / "nvda-2024.4-api.json"))
 
 
 def loadNvdaApi() -> dict:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from servers.fakeOllama import FakeOllama
 from servers.fakeOpenAI import FakeOpenAI
-from visionDescriberCore.conversation import Conversation
+from visionDescriberCore.clients.streaming import Finished, ReasoningDelta, TextDelta
+from visionDescriberCore.conversation.conversation import Conversation
 from visionDescriberCore.media import PreparedImage
-from visionDescriberCore.streaming import Finished, ReasoningDelta, TextDelta
 
 PICTURE = PreparedImage(b"\x89PNG\r\n\x1a\n fake picture bytes \x00\xff", "image/png", 640, 480)
 

@@ -3,10 +3,10 @@
 import pytest
 import screens
 from PIL import Image, ImageDraw, ImageFont
-from visionDescriberCore import capture
-from visionDescriberCore.blankDetection import blankness, checkNotBlank, isBlank
-from visionDescriberCore.capture import Rect
 from visionDescriberCore.errors import BlankCapture
+from visionDescriberCore.imaging import capture
+from visionDescriberCore.imaging.blankDetection import blankness, checkNotBlank, isBlank
+from visionDescriberCore.imaging.capture import Rect
 
 MONO_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 

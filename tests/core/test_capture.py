@@ -15,9 +15,9 @@ import ocr
 import pytest
 import screens
 from PIL import Image
-from visionDescriberCore import capture
-from visionDescriberCore.capture import Rect, ScreenLayout
 from visionDescriberCore.errors import CaptureFailed, CaptureRefused
+from visionDescriberCore.imaging import capture
+from visionDescriberCore.imaging.capture import Rect, ScreenLayout
 from xserver import startXvfb
 
 # Three monitors as Windows reports them: one left of the primary, a portrait one right of it

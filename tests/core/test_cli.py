@@ -18,7 +18,7 @@ from servers.fakeOllama import FakeOllama, ollamaLines, ollamaReply
 from servers.fakeOpenAI import FakeOpenAI
 from servers.httpServer import Gate, Reply, Stall, freePort
 from visionDescriberCore import cli, errors
-from visionDescriberCore.preparation import policyForProvider, targetSize
+from visionDescriberCore.imaging.preparation import policyForProvider, targetSize
 from xserver import startXvfb
 
 REPOSITORY = Path(__file__).resolve().parents[2]

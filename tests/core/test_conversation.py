@@ -1,4 +1,4 @@
-from visionDescriberCore.conversation import Conversation, Turn
+from visionDescriberCore.conversation.conversation import Conversation, Turn
 from visionDescriberCore.media import PreparedImage
 
 PICTURE = PreparedImage(b"\x89PNG first", "image/png", 10, 10)

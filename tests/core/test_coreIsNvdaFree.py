@@ -51,7 +51,7 @@ def test_everyCoreModuleImportsWithoutNvda():
 	found = importInFreshPython()
 	expected = {
 		p.stem
-		for p in (PACKAGES_DIR / "visionDescriberCore").glob("*.py")
+		for p in (PACKAGES_DIR / "visionDescriberCore").rglob("*.py")
 		if p.stem not in ("__init__", "__main__")
 	}
 	assert expected <= {name.rsplit(".", 1)[-1] for name in found["imported"]}

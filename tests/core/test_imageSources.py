@@ -10,7 +10,7 @@ import zlib
 import pytest
 from PIL import Image
 from visionDescriberCore.errors import NoImageFound, UnreadableImage
-from visionDescriberCore.imageSources import (
+from visionDescriberCore.imaging.imageSources import (
 	MAX_PIXELS,
 	imageFromClipboardContent,
 	loadImageFile,

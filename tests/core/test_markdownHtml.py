@@ -3,7 +3,7 @@
 from html.parser import HTMLParser
 
 import pytest
-from visionDescriberCore.markdownHtml import markdownToHtml, renderInline
+from visionDescriberCore.text.markdownHtml import markdownToHtml, renderInline
 
 
 class TagCollector(HTMLParser):

@@ -3,7 +3,7 @@ import re
 
 import pytest
 from speechSamples import SAMPLES, UNBREAKABLE, randomChunks, squash, tokenChunks
-from visionDescriberCore.phrases import MarkdownStripper, PhraseSplitter, stripMarkdown
+from visionDescriberCore.text.phrases import MarkdownStripper, PhraseSplitter, stripMarkdown
 
 
 def split(chunks, **options) -> list[str]:

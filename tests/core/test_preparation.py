@@ -15,11 +15,10 @@ import ocr
 import pytest
 import screens
 from PIL import Image, JpegImagePlugin
-from visionDescriberCore import capture
-from visionDescriberCore.capture import Rect
 from visionDescriberCore.errors import ImageTooLarge
-from visionDescriberCore.media import PreparedImage
-from visionDescriberCore.preparation import (
+from visionDescriberCore.imaging import capture
+from visionDescriberCore.imaging.capture import Rect
+from visionDescriberCore.imaging.preparation import (
 	DEFAULT_BYTE_BUDGET,
 	ImagePolicy,
 	flatShare,
@@ -27,6 +26,7 @@ from visionDescriberCore.preparation import (
 	prepareImage,
 	targetSize,
 )
+from visionDescriberCore.media import PreparedImage
 
 LOCAL = policyForProvider("ollama")
 

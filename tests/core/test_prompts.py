@@ -1,8 +1,9 @@
 import re
 
 import pytest
-from visionDescriberCore import i18n, prompts
-from visionDescriberCore.prompts import (
+from visionDescriberCore import i18n
+from visionDescriberCore.conversation import prompts
+from visionDescriberCore.conversation.prompts import (
 	PRESETS,
 	buildDescribePrompt,
 	buildSystemPrompt,

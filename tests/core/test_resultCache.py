@@ -1,7 +1,7 @@
 import threading
 
 import pytest
-from visionDescriberCore.resultCache import ResultCache
+from visionDescriberCore.conversation.resultCache import ResultCache
 
 IMAGE = bytes(range(256)) * 40
 ARGS = ("Describe this image.", "gemma3", "ollama")

@@ -3,8 +3,7 @@
 import json
 
 import pytest
-from visionDescriberCore.errors import UnexpectedResponse
-from visionDescriberCore.streaming import (
+from visionDescriberCore.clients.streaming import (
 	Finished,
 	LineSplitter,
 	NdjsonChatParser,
@@ -14,6 +13,7 @@ from visionDescriberCore.streaming import (
 	TextDelta,
 	ThinkTagSplitter,
 )
+from visionDescriberCore.errors import UnexpectedResponse
 
 
 def feedInPieces(parser, body: bytes, size: int) -> list:

@@ -1,9 +1,8 @@
 """The conversation as people read it: history blocks, notes, plain text and markdown files."""
 
-from visionDescriberCore.conversation import Conversation
-from visionDescriberCore.media import PreparedImage
-from visionDescriberCore.prompts import buildDescribePrompt
-from visionDescriberCore.transcript import (
+from visionDescriberCore.conversation.conversation import Conversation
+from visionDescriberCore.conversation.prompts import buildDescribePrompt
+from visionDescriberCore.conversation.transcript import (
 	ERROR_BLOCK,
 	STOPPED_BLOCK,
 	Note,
@@ -14,6 +13,7 @@ from visionDescriberCore.transcript import (
 	renderBlocks,
 	requestText,
 )
+from visionDescriberCore.media import PreparedImage
 
 PICTURE = PreparedImage(b"\x89PNG first", "image/png", 10, 10)
 SECOND = PreparedImage(b"\x89PNG second", "image/png", 10, 10)

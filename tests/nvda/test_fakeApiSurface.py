@@ -2,7 +2,7 @@
 
 A fake may have FEWER names than NVDA, never more, and what it has must look like NVDA's: every
 module, function, class, method, property and class attribute in tests/fakes must exist in
-../shared/nvda/nvda-2024.4-api.json (or the file NVDA_API_FILE names), and every function and
+tests/nvdaApi/nvda-2024.4-api.json (or the file NVDA_API_FILE names), and every function and
 method must have NVDA's parameter names, in NVDA's order, with the same "has a default" markers and
 the same *args / **kwargs / bare "*" as the JSON records them (e.g. ["message", "title=", "isHtml="]).
 

@@ -45,9 +45,9 @@ from visionDescriberCore.errors import (  # noqa: E402
 	SecureScreen,
 	VisionDescriberError,
 )
-from visionDescriberCore.markdownHtml import markdownToHtml  # noqa: E402
-from visionDescriberCore.phrases import stripMarkdown  # noqa: E402
 from visionDescriberCore.settings import Settings  # noqa: E402
+from visionDescriberCore.text.markdownHtml import markdownToHtml  # noqa: E402
+from visionDescriberCore.text.phrases import stripMarkdown  # noqa: E402
 
 from . import logBridge, panelServices, questionDialog, screenState, targets  # noqa: E402
 from .speechOutput import SpeechOutput  # noqa: E402
@@ -229,7 +229,7 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 	def _checkNotBlank(self, image) -> None:
 		check = self.checkNotBlank
 		if check is None:
-			from visionDescriberCore.blankDetection import checkNotBlank as check
+			from visionDescriberCore.imaging.blankDetection import checkNotBlank as check
 		check(image)
 
 	def _refused(self) -> bool:

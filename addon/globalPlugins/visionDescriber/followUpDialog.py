@@ -30,9 +30,7 @@ import speech
 import wx
 from gui import guiHelper
 from logHandler import log
-from visionDescriberCore.describing import Describer, Session
-from visionDescriberCore.errors import VisionDescriberError
-from visionDescriberCore.transcript import (
+from visionDescriberCore.conversation.transcript import (
 	ANSWER_BLOCK,
 	ERROR_BLOCK,
 	STOPPED_BLOCK,
@@ -46,6 +44,8 @@ from visionDescriberCore.transcript import (
 	pictureIntro,
 	renderBlocks,
 )
+from visionDescriberCore.describing import Describer, Session
+from visionDescriberCore.errors import VisionDescriberError
 
 from .speechOutput import SpeechOutput
 

@@ -29,8 +29,8 @@ import wx
 from gui import guiHelper
 from gui.settingsDialogs import NVDASettingsDialog, SettingsPanel
 from logHandler import log
-from visionDescriberCore import prompts
 from visionDescriberCore.apiKeys import KeyStore, endpointIdFor
+from visionDescriberCore.conversation import prompts
 from visionDescriberCore.errors import KeyStoreUnavailable, VisionDescriberError, redact
 from visionDescriberCore.settings import CONFIG_SPEC, IMAGE_DETAILS, PROVIDERS, Settings
 

@@ -18,7 +18,7 @@ from typing import Any
 import addonHandler
 import api
 from logHandler import log
-from visionDescriberCore import prompts
+from visionDescriberCore.conversation import prompts
 from visionDescriberCore.describing import ImageSource
 from visionDescriberCore.errors import CaptureRefused
 from visionDescriberCore.settings import Settings
@@ -156,7 +156,7 @@ def resolve(kind: str, settings: Settings) -> Target:
 		tinySize, margin = settings.tinyTargetSize, settings.tinyTargetMargin
 
 		def grabObject():
-			from visionDescriberCore import capture
+			from visionDescriberCore.imaging import capture
 
 			region = capture.addContextMargin(capture.Rect(*rect), tinySize, margin)
 			return _afterGrab(target, capture.grab(region))
@@ -166,7 +166,7 @@ def resolve(kind: str, settings: Settings) -> Target:
 		x, y = _monitorPoint()
 
 		def grabMonitor():
-			from visionDescriberCore import capture
+			from visionDescriberCore.imaging import capture
 
 			return _afterGrab(target, capture.grab(capture.monitorContaining(x, y)))
 
@@ -174,7 +174,7 @@ def resolve(kind: str, settings: Settings) -> Target:
 	else:
 
 		def grabScreen():
-			from visionDescriberCore import capture
+			from visionDescriberCore.imaging import capture
 
 			return _afterGrab(target, capture.grabScreen())
 
@@ -206,7 +206,7 @@ def isFullscreen(rect: LTWH | None) -> bool:
 	if width <= 0 or height <= 0:
 		return False
 	try:
-		from visionDescriberCore import capture
+		from visionDescriberCore.imaging import capture
 
 		monitor = capture.monitorContaining(left + width // 2, top + height // 2)
 	except Exception:
@@ -248,7 +248,7 @@ def _selectedExplorerImage(windowHandle: int, source: ImageSource) -> Any:
 		return None
 	if not paths:
 		return None
-	from visionDescriberCore import imageSources
+	from visionDescriberCore.imaging import imageSources
 
 	source.label = os.path.basename(paths[0]) or paths[0]
 	return imageSources.loadImageFile(paths[0])
@@ -257,6 +257,6 @@ def _selectedExplorerImage(windowHandle: int, source: ImageSource) -> Any:
 def _clipboardImage(source: ImageSource) -> Any:
 	"""Worker: the picture on the clipboard, or the first picture among files copied there
 	(raises NoImageFound when there is none)."""
-	from visionDescriberCore import imageSources
+	from visionDescriberCore.imaging import imageSources
 
 	return imageSources.readClipboardImage()

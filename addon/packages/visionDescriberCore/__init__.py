@@ -1,8 +1,13 @@
 """Vision Describer's core: everything that does not need NVDA.
 
-Clients, streaming, conversation, capture, image preparation, phrase splitting, secrets,
-settings and the command-line tool live here, so they run and are tested on any machine.
-Inside NVDA this folder is put on sys.path by the add-on's library loader.
+It runs and is tested on any machine, and as a command-line tool (`python -m visionDescriberCore`).
+Inside NVDA this folder is put on sys.path by the add-on's library loader. Imports only go down
+this table (tests/core/test_layering.py checks every import against it):
+
+	top       cli, __main__ > describing > jobs, settings, apiKeys
+	features  voice/, watch/
+	services  clients/ > conversation/ > text/, imaging/
+	bottom    errors, i18n, cancellation, media, bundleTargets
 """
 
 __version__ = "0.1.0"

@@ -24,11 +24,11 @@ from urllib.parse import urlsplit
 from . import __version__
 from .cancellation import CancelToken
 from .clients import AZURE, OLLAMA, OPENAI, OPENAI_COMPATIBLE, EndpointConfig, createClient
-from .conversation import Conversation
+from .clients.streaming import Finished, ReasoningDelta, TextDelta
+from .conversation.conversation import Conversation
+from .conversation.prompts import DEFAULT_PRESET, buildDescribePrompt, buildSystemPrompt
 from .errors import Cancelled, VisionDescriberError
 from .media import PreparedImage
-from .prompts import DEFAULT_PRESET, buildDescribePrompt, buildSystemPrompt
-from .streaming import Finished, ReasoningDelta, TextDelta
 
 #: The add-on's own default request, so the terminal shows what NVDA users will hear.
 DEFAULT_DESCRIBE_PROMPT = buildDescribePrompt(DEFAULT_PRESET)
@@ -152,7 +152,7 @@ def _pictureOptions(parser: argparse.ArgumentParser) -> None:
 
 
 def _region(text: str):
-	from .capture import Rect
+	from .imaging.capture import Rect
 
 	try:
 		left, top, width, height = (int(part) for part in text.split(","))
@@ -202,10 +202,10 @@ def loadInputImage(args: argparse.Namespace) -> PreparedImage:
 	Screen captures that are black or one flat colour are refused (nothing is sent), as in NVDA.
 	With --save-image the prepared bytes are also written to that file.
 	"""
-	from .blankDetection import checkNotBlank
-	from .capture import grab, grabScreen
-	from .imageSources import loadImageFile
-	from .preparation import policyForProvider, prepareImage
+	from .imaging.blankDetection import checkNotBlank
+	from .imaging.capture import grab, grabScreen
+	from .imaging.imageSources import loadImageFile
+	from .imaging.preparation import policyForProvider, prepareImage
 
 	if args.image:
 		image = loadImageFile(args.image)

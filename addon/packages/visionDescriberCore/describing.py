@@ -20,15 +20,15 @@ from typing import Any, Protocol
 
 from .cancellation import CancelToken
 from .clients import EndpointConfig, VisionClient, createClient
-from .conversation import Conversation
+from .clients.streaming import TextDelta
+from .conversation.conversation import Conversation
+from .conversation.prompts import buildDescribePrompt, buildSystemPrompt
+from .conversation.resultCache import ResultCache
 from .errors import Cancelled, VisionDescriberError
 from .jobs import JobRunner, Post
 from .media import PreparedImage
-from .narration import narrate
-from .prompts import buildDescribePrompt, buildSystemPrompt
-from .resultCache import ResultCache
 from .settings import Settings
-from .streaming import TextDelta
+from .text.narration import narrate
 
 log = logging.getLogger("visionDescriber")
 
@@ -398,7 +398,7 @@ class Describer:
 
 def prepareForSettings(image: Any, settings: Settings) -> PreparedImage:
 	"""Scales and encodes a captured image the way the chosen provider and image size want it."""
-	from .preparation import policyForProvider, prepareImage
+	from .imaging.preparation import policyForProvider, prepareImage
 
 	policy = policyForProvider(settings.provider, settings.imageDetail, settings.maxImageSide or None)
 	return prepareImage(image, policy)
@@ -409,7 +409,7 @@ def _defaultBlankCheck() -> Callable[[Any], None]:
 	not have found; the plugin must still load and say so)."""
 
 	def check(image: Any) -> None:
-		from .blankDetection import checkNotBlank
+		from .imaging.blankDetection import checkNotBlank
 
 		checkNotBlank(image)
 

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from .clients.endpoint import DEFAULT_BASE_URLS, isLoopbackHost
 from .clients.endpoint import PROVIDERS as CLIENT_PROVIDERS
+from .conversation.prompts import CUSTOM_PRESET, DEFAULT_PRESET, PRESETS
 from .i18n import _
-from .prompts import CUSTOM_PRESET, DEFAULT_PRESET, PRESETS
 
 log = logging.getLogger("visionDescriber")
 

@@ -74,7 +74,7 @@ class Clipboard:
 @pytest.fixture
 def clipboard(nvdaFakes, monkeypatch):
 	from visionDescriber import explorerSelection
-	from visionDescriberCore import imageSources
+	from visionDescriberCore.imaging import imageSources
 
 	state = Clipboard()
 	monkeypatch.setattr(imageSources, "readClipboardImage", state.readClipboardImage)

@@ -130,7 +130,7 @@ def test_aTargetPartlyOffTheScreenIsClipped(started):
 
 
 def test_monitorAndScreenCaptureWholeMonitors(started, picture, monkeypatch):
-	from visionDescriberCore import capture
+	from visionDescriberCore.imaging import capture
 
 	asked = []
 	real = capture.monitorContaining

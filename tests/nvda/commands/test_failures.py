@@ -102,7 +102,7 @@ COMMANDS = [
 def test_onASecureScreenEveryCommandSaysSoAndNothingIsCaptured(started, picture, clipboard, monkeypatch):
 	import globalVars
 	from pluginDriver import press
-	from visionDescriberCore import capture
+	from visionDescriberCore.imaging import capture
 
 	grabs = []
 	monkeypatch.setattr(capture, "grab", lambda rect: grabs.append(rect))
@@ -138,7 +138,7 @@ def turnOnScreenCurtain(era: str) -> None:
 
 @pytest.mark.parametrize("era", ["2025.3", "2026.1"])
 def test_underScreenCurtainScreenCommandsRefuseBeforeCapturing(started, picture, clipboard, era, monkeypatch):
-	from visionDescriberCore import capture
+	from visionDescriberCore.imaging import capture
 
 	grabs = []
 	monkeypatch.setattr(capture, "grab", lambda rect: grabs.append(rect))

@@ -5,6 +5,9 @@
 		...  # TextDelta, ReasoningDelta, then one Finished; typed errors from errors.py otherwise
 
 Adding a provider is one module with a VisionClient subclass, and one line in createClient.
+The stream parsers (`streaming`) live here because only the clients read wire formats.
+
+May import: the bottom of the core, `conversation` (what is sent) and requests / urllib3.
 """
 
 from .base import CheckReport, ModelInfo, VisionClient, probeImage

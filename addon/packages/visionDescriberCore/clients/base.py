@@ -43,7 +43,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .. import __version__
 from ..cancellation import CancelToken
-from ..conversation import Conversation
+from ..conversation.conversation import Conversation
 from ..errors import (
 	AuthenticationFailed,
 	Cancelled,
@@ -58,9 +58,9 @@ from ..errors import (
 )
 from ..i18n import _
 from ..media import PreparedImage
-from ..streaming import Event, Finished, ReasoningDelta, StreamFailure, TextDelta
 from .endpoint import EndpointConfig, displayUrl, isLoopbackHost
 from .errorMapping import ErrorInfo, mapHttpError, mapStreamFailure, parseErrorBody
+from .streaming import Event, Finished, ReasoningDelta, StreamFailure, TextDelta
 
 log = logging.getLogger("visionDescriber")
 log.addHandler(logging.NullHandler())  # silent unless the application (NVDA, the CLI) routes it

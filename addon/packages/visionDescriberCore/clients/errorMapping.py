@@ -27,7 +27,7 @@ from ..errors import (
 	UnexpectedResponse,
 	VisionDescriberError,
 )
-from ..streaming import StreamFailure
+from .streaming import StreamFailure
 
 
 @dataclass

@@ -11,12 +11,12 @@ families (clip, mllama).
 from collections.abc import Callable, Iterator
 
 from ..cancellation import CancelToken
-from ..conversation import Conversation
+from ..conversation.conversation import Conversation
 from ..errors import Cancelled, ModelCannotSee, ModelNotChosen, UnexpectedResponse, VisionDescriberError
 from ..i18n import _
-from ..streaming import Event, NdjsonChatParser
 from .base import CheckReport, ModelInfo, VisionClient, log
 from .endpoint import OLLAMA
+from .streaming import Event, NdjsonChatParser
 
 _VISION_FAMILIES = ("clip", "mllama")
 

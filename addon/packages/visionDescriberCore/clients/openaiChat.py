@@ -22,12 +22,12 @@ from collections.abc import Callable, Iterator
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..cancellation import CancelToken
-from ..conversation import ASSISTANT, USER, Conversation
+from ..conversation.conversation import ASSISTANT, USER, Conversation
 from ..errors import Cancelled, ModelCannotSee, ModelNotChosen, UnexpectedResponse, VisionDescriberError
 from ..i18n import _
-from ..streaming import Event, SseChatParser
 from .base import CheckReport, HttpFailure, ModelInfo, VisionClient
 from .endpoint import AZURE, OPENAI, displayUrl, isLoopbackHost
+from .streaming import Event, SseChatParser
 
 log = logging.getLogger("visionDescriber")
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import NoImageFound, UnreadableImage
-from .i18n import _
+from ..errors import NoImageFound, UnreadableImage
+from ..i18n import _
 from .preparation import toRgb
 
 # Pictures with more pixels than this are refused before their pixels are decoded: a small file can

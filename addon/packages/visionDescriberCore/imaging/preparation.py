@@ -39,8 +39,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops
 
-from .errors import ImageTooLarge
-from .media import PreparedImage
+from ..errors import ImageTooLarge
+from ..media import PreparedImage
 
 PNG = "png"
 JPEG = "jpeg"

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import UnexpectedResponse
+from ..errors import UnexpectedResponse
 
 
 @dataclass

@@ -18,7 +18,7 @@ only a nearly blank image with a few stray pixels costs one more pass to count t
 
 from PIL import Image, ImageChops
 
-from .errors import BlankCapture
+from ..errors import BlankCapture
 
 TOLERANCE = 12
 MAX_STRAY_PIXELS = 16

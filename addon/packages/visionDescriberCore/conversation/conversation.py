@@ -9,7 +9,7 @@ already prepared bytes of the earlier turn, so a follow-up never captures again.
 
 from dataclasses import dataclass
 
-from .media import PreparedImage
+from ..media import PreparedImage
 
 USER = "user"
 ASSISTANT = "assistant"

@@ -13,9 +13,9 @@ NVDA reads the history without "star star". Saving as markdown keeps the answers
 import time
 from dataclasses import dataclass
 
+from ..i18n import _
+from ..text.phrases import stripMarkdown
 from .conversation import ASSISTANT, USER, Turn
-from .i18n import _
-from .phrases import stripMarkdown
 from .prompts import PRESETS, presetDisplayNames
 
 USER_BLOCK = "user"

@@ -10,7 +10,7 @@ Only the preset names a user sees in the settings panel are translated (through 
 
 from dataclasses import dataclass
 
-from .i18n import _
+from ..i18n import _
 
 SYSTEM_PROMPT = (
 	"You describe images for a blind person who uses a screen reader. Your answer is read aloud by a "

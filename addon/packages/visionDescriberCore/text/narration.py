@@ -17,8 +17,8 @@ raised for the job runner to report.
 
 from collections.abc import Callable, Iterable
 
-from .cancellation import CancelToken
-from .errors import Cancelled
+from ..cancellation import CancelToken
+from ..errors import Cancelled
 from .phrases import MarkdownStripper, PhraseSplitter
 
 Post = Callable[[Callable[[], None]], None]

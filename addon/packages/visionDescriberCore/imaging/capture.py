@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from .errors import CaptureFailed, CaptureRefused
+from ..errors import CaptureFailed, CaptureRefused
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,9 @@
+"""Text made for speech and display, from a model's markdown.
+
+- `phrases`: streamed deltas cut into speakable phrases, markdown stripped;
+- `narration`: drives a stream of deltas through the phrase splitter to a speaker callback;
+- `markdownHtml`: an answer as safe HTML for NVDA's browseable message.
+
+Named `text`, not `speech`: nothing here may shadow NVDA's top-level modules.
+May import: the bottom of the core (`errors`, `i18n`, `cancellation`, `media`).
+"""
