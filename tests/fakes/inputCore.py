@@ -1,7 +1,12 @@
-"""Fake of NVDA's inputCore: gesture identifiers and the gesture base class.
+"""Fake of NVDA's inputCore: gesture identifiers, the gesture base class and the input manager.
 
 Tests make a gesture by subclassing `InputGesture` with `_get_identifiers`, as NVDA's own gesture
-classes do.
+classes do. `manager.executeGesture(gesture)` does what NVDA's InputManager.executeGesture does for
+the add-on (source/inputCore.py): a gesture whose `speechEffectWhenExecuted` is SPEECHEFFECT_CANCEL
+(every gesture by default: typed characters, command keys, a lone Control) queues
+`speech.cancelSpeech` on the event queue; then the script bound to it in a running global plugin
+(`getScript`) is queued with `scriptHandler.queueScript`; with no script, `NoInputGestureAction` is
+raised and NVDA lets the key through to the application.
 """
 
 import baseObject
@@ -32,9 +37,44 @@ def getDisplayTextForGestureIdentifier(identifier):
 	return "keyboard, all layouts", "+".join(names)
 
 
+class NoInputGestureAction(LookupError):
+	"""No script is bound to a gesture: NVDA passes the key on to the application."""
+
+
 class InputGesture(baseObject.AutoPropertyObject):
+	SPEECHEFFECT_CANCEL = "cancel"
+	SPEECHEFFECT_PAUSE = "pause"
+	SPEECHEFFECT_RESUME = "resume"
+	speechEffectWhenExecuted = SPEECHEFFECT_CANCEL
+	isModifier = False
+
 	def _get_identifiers(self):
 		raise NotImplementedError
 
 	def _get_normalizedIdentifiers(self):
 		return [normalizeGestureIdentifier(identifier) for identifier in self.identifiers]
+
+
+class InputManager(baseObject.AutoPropertyObject):
+	def _get_isInputHelpActive(self):
+		return False
+
+	def executeGesture(self, gesture):
+		import globalPluginHandler
+		import queueHandler
+		import scriptHandler
+		import speech
+
+		if gesture.isModifier:
+			raise NoInputGestureAction
+		if gesture.speechEffectWhenExecuted == gesture.SPEECHEFFECT_CANCEL:
+			queueHandler.queueFunction(queueHandler.eventQueue, speech.cancelSpeech)
+		for plugin in list(globalPluginHandler.runningPlugins):
+			script = plugin.getScript(gesture)
+			if script:
+				scriptHandler.queueScript(script, gesture)
+				return
+		raise NoInputGestureAction
+
+
+manager = InputManager()

@@ -1,7 +1,13 @@
-"""Fake of NVDA's scriptHandler: the `script` decorator and the repeat count of the last script.
+"""Fake of NVDA's scriptHandler: the `script` decorator, running scripts and the repeat count.
 
-`testing.lastScriptRepeatCount` is what `getLastScriptRepeatCount()` answers: 0 for a first press,
-1 when the same script was pressed twice quickly, and so on.
+- `executeScript(script, gesture)` runs a script as NVDA's does (source/scriptHandler.py): while it
+  runs, `getCurrentScript()` answers it, which is how speech's on-demand mode knows whether the
+  running script may speak (`speakOnDemand`). Once it returns, `getCurrentScript()` is None again,
+  so speech queued for later (wx.CallAfter, core.callLater) is not "during" the script.
+- `queueScript(script, gesture)` queues `executeScript` on queueHandler's event queue, as NVDA does.
+- `testing.lastScriptRepeatCount` is what `getLastScriptRepeatCount()` answers: 0 for a first press,
+  1 when the same script was pressed twice quickly, and so on. (NVDA counts presses of the same
+  script within `config.conf["keyboard"]["multiPressTimeout"]` milliseconds.)
 """
 
 import types
@@ -13,6 +19,8 @@ class testing:
 	"""Test-only namespace of this fake (see tests/fakes/README.md)."""
 
 	lastScriptRepeatCount = 0
+	#: The script executeScript is running, or None.
+	running = None
 
 
 def script(
@@ -59,3 +67,22 @@ def script(
 
 def getLastScriptRepeatCount():
 	return testing.lastScriptRepeatCount
+
+
+def executeScript(script, gesture):
+	previous = testing.running
+	testing.running = script
+	try:
+		script(gesture)
+	finally:
+		testing.running = previous
+
+
+def queueScript(script, gesture):
+	import queueHandler
+
+	queueHandler.queueFunction(queueHandler.eventQueue, executeScript, script, gesture)
+
+
+def getCurrentScript():
+	return testing.running

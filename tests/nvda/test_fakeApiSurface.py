@@ -88,6 +88,9 @@ API = {**API, **LATER_MODULE_API}
 INSTANCE_ATTRIBUTES = {
 	# source/config/__init__.py, ConfigManager.__init__
 	"config.ConfigManager": {"spec", "profiles", "validator", "rootSection"},
+	# source/braille.py, BrailleHandler.__init__ (the fake's _messageCallLater holds the delay NVDA's
+	# wx.CallLater would have)
+	"braille.BrailleHandler": {"mainBuffer", "messageBuffer", "buffer", "_messageCallLater"},
 }
 
 #: NVDA 2024.4's top-level configuration sections (source/config/configSpec.py; nvdajp's extra

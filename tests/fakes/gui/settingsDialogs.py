@@ -8,11 +8,19 @@ onDiscard. OK validates every created panel (`isValid`), then calls `onSave` on 
 a panel returning False from isValid stops the save and keeps the dialog open. Cancel calls
 `onDiscard`. A panel explains a refusal with `_validationErrorMessageBox` (gui.messageBox, so a test
 queues the answer in `gui.message.testing.answers` and reads `gui.message.testing.shown`).
+
+Keys, as NVDA's SettingsDialog handles them (`_enterActivatesOk_ctrlSActivatesApply`, bound to
+EVT_CHAR_HOOK): Enter in ANY control presses OK, and Control+S presses Apply, unless the control
+stops the char-hook event itself (NVDA's own panels do that for multi-line text with a control-level
+EVT_CHAR_HOOK handler that calls `evt.DoAllowNextEvent()` instead of skipping). The categories'
+container scrolls (NVDA uses a scrolled panel there, `nvdaControls.TabbableScrolledPanel`), so a tall
+panel is reached by scrolling, not cut off.
 """
 
 from abc import abstractmethod
 
 import wx
+import wx.lib.scrolledpanel
 from logHandler import log
 
 from . import guiHelper
@@ -111,7 +119,16 @@ class SettingsDialog(wx.Dialog, metaclass=guiHelper.SIPABCMeta):
 		self.Bind(wx.EVT_BUTTON, self.onCancel, id=wx.ID_CANCEL)
 		self.Bind(wx.EVT_BUTTON, self.onClose, id=wx.ID_CLOSE)
 		self.Bind(wx.EVT_BUTTON, self.onApply, id=wx.ID_APPLY)
+		self.Bind(wx.EVT_CHAR_HOOK, self._enterActivatesOk_ctrlSActivatesApply)
 		self.postInit()
+
+	def _enterActivatesOk_ctrlSActivatesApply(self, evt):
+		if evt.KeyCode in (wx.WXK_RETURN, wx.WXK_NUMPAD_ENTER):
+			self.ProcessEvent(wx.CommandEvent(wx.wxEVT_COMMAND_BUTTON_CLICKED, wx.ID_OK))
+		elif self.hasApply and evt.UnicodeKey == ord("S") and evt.controlDown:
+			self.ProcessEvent(wx.CommandEvent(wx.wxEVT_COMMAND_BUTTON_CLICKED, wx.ID_APPLY))
+		else:
+			evt.Skip()
 
 	@abstractmethod
 	def makeSettings(self, sizer):
@@ -152,9 +169,10 @@ class MultiCategorySettingsDialog(SettingsDialog):
 
 	def makeSettings(self, settingsSizer):
 		self.catListCtrl = wx.ListBox(self, choices=[cls.title for cls in self.categoryClasses])
-		self.container = wx.Panel(self)
+		self.container = wx.lib.scrolledpanel.ScrolledPanel(self, style=wx.TAB_TRAVERSAL | wx.BORDER_THEME)
 		self.containerSizer = wx.BoxSizer(wx.VERTICAL)
 		self.container.SetSizer(self.containerSizer)
+		self.container.SetupScrolling()
 		row = wx.BoxSizer(wx.HORIZONTAL)
 		row.Add(self.catListCtrl, flag=wx.EXPAND)
 		row.Add(self.container, proportion=1, flag=wx.EXPAND)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import wx
 import wxHelpers
+from nvdaHarness import makeGesture
 from PIL import Image
 
 CORE_TESTS = str(Path(__file__).resolve().parents[2] / "core")
@@ -31,17 +32,6 @@ if CORE_TESTS not in sys.path:
 RED = (200, 30, 60)
 TEAL = (20, 160, 150)
 YELLOW = (240, 200, 40)
-
-
-def makeGesture(identifier: str):
-	"""An NVDA input gesture with this identifier (needs the fakes)."""
-	import inputCore
-
-	class Gesture(inputCore.InputGesture):
-		def _get_identifiers(self):
-			return [identifier]
-
-	return Gesture()
 
 
 def press(plugin, identifier: str) -> bool:

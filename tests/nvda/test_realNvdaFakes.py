@@ -1,0 +1,231 @@
+"""The fakes behave as real NVDA does where a blind user would notice (shared NVDA notes, "How real
+NVDA behaves where simple fakes don't"): each test names the NVDA code it checks the fake against."""
+
+import pytest
+import wx
+
+# --- speech: NVDA cancels speech itself (speech/speech.py cancelSpeech, inputCore.executeGesture) ---
+
+
+def test_cancelNotifiesPreSpeechCanceledAlwaysAndDropsWhatWasNotSaid():
+	import speech
+
+	heard = []
+	speech.extensions.pre_speechCanceled.register(lambda: heard.append("pre"))
+	speech.extensions.speechCanceled.register(lambda: heard.append("canceled"))
+	speech.cancelSpeech()  # nothing spoken yet: pre_speechCanceled still fires, speechCanceled does not
+	assert heard == ["pre"]
+	speech.speak(["first phrase"])
+	speech.speak(["second phrase"])
+	speech.cancelSpeech()
+	assert heard == ["pre", "pre", "canceled"]
+	assert speech.testing.cutOff == ["first phrase", "second phrase"]
+	assert speech.testing.pending == []
+
+
+def test_aCallbackRunsWhenTheSynthesizerReachesItAndNeverAfterACancel():
+	import speech
+	from speech.commands import CallbackCommand
+
+	reached = []
+	speech.speak(["one", CallbackCommand(lambda: reached.append("one"))])
+	assert reached == []
+	assert speech.testing.synthSaysAll() == 1
+	assert reached == ["one"]
+	speech.speak(["two", CallbackCommand(lambda: reached.append("two"))])
+	speech.cancelSpeech()
+	assert speech.testing.synthSaysAll() == 0
+	assert reached == ["one"]
+
+
+def test_everyGestureCancelsSpeechBeforeItsScriptRuns():
+	import globalPluginHandler
+	import inputCore
+	import queueHandler
+	import speech
+	from nvdaHarness import makeGesture
+
+	ran = []
+
+	class Plugin(globalPluginHandler.GlobalPlugin):
+		def script_hello(self, gesture):
+			ran.append(speech.getState().beenCanceled)
+
+		__gestures = {"kb:h": "hello"}
+
+	plugin = Plugin()
+	globalPluginHandler.runningPlugins.add(plugin)
+	speech.speak(["an answer being read"])
+	inputCore.manager.executeGesture(makeGesture("kb:h"))
+	queueHandler.testing.pump()
+	assert speech.testing.cutOff == ["an answer being read"]
+	assert ran == [True]
+	with pytest.raises(inputCore.NoInputGestureAction):
+		inputCore.manager.executeGesture(makeGesture("kb:z"))  # unbound: the key goes to the application
+	globalPluginHandler.runningPlugins.discard(plugin)
+
+
+def test_aWindowComingToTheForegroundCancelsSpeech():
+	import speech
+	from NVDAObjects import NVDAObject
+
+	speech.speak(["queued"])
+	NVDAObject().event_foreground()
+	assert speech.testing.cutOff == ["queued"]
+
+
+# --- speech modes (speech/speech.py speak, scriptHandler.executeScript) -------------------------
+
+
+@pytest.mark.parametrize("mode", ["off", "beeps"])
+def test_offAndBeepsModesSpeakNothing(mode):
+	import speech
+	import tones
+
+	speech.setSpeechMode(getattr(speech.SpeechMode, mode))
+	speech.speak(["hello"])
+	assert speech.testing.spoken() == []
+	assert len(tones.testing.beeps) == (1 if mode == "beeps" else 0)
+
+
+def test_onDemandSpeaksOnlyInsideAScriptMarkedSpeakOnDemand():
+	import scriptHandler
+	import speech
+
+	speech.setSpeechMode(speech.SpeechMode.onDemand)
+
+	@scriptHandler.script(speakOnDemand=True)
+	def script_asked(gesture):
+		speech.speak(["asked for"])
+
+	@scriptHandler.script()
+	def script_notAsked(gesture):
+		speech.speak(["not asked for"])
+
+	scriptHandler.executeScript(script_asked, None)
+	scriptHandler.executeScript(script_notAsked, None)
+	speech.speak(["later, from wx.CallAfter"])
+	assert speech.testing.spoken() == ["asked for"]
+
+
+# --- braille messages (braille.py BrailleHandler.message and _resetMessageTimer) ------------------
+
+
+def test_aBrailleMessageReplacesTheLastAndTimesOut():
+	import braille
+
+	braille.handler.message("first")
+	braille.handler.message("second")
+	assert braille.testing.shown() == "second"
+	assert braille.testing.timerMs() == 4000  # messageTimeout's default, 4 s
+	assert braille.testing.timeoutPassed()
+	assert braille.testing.shown() is None
+
+
+def test_showIndefinitelyKeepsTheMessageAndPanningRestartsTheTimer():
+	import braille
+	import config
+
+	braille.handler.message("x" * 100)
+	braille.handler.scrollForward()
+	assert braille.handler.messageBuffer.windowStartPos == 40
+	braille.handler.message("x" * 100)  # a new message puts the reader back at the start
+	assert braille.handler.messageBuffer.windowStartPos == 0
+	braille.handler._dismissMessage()
+	config.conf["braille"]["showMessages"] = 2
+	braille.handler.message("stays")
+	assert braille.testing.timerMs() is None
+	assert not braille.testing.timeoutPassed()
+	assert braille.testing.shown() == "stays"
+
+
+# --- locked sessions and secure desktops (winAPI.sessionTracking, utils.security, blockAction) ---
+
+
+def test_lockingWindowsNotifiesAndBlocksActions():
+	import ui
+	from gui import blockAction
+	from utils import security
+	from winAPI import sessionTracking
+
+	states = []
+	security.post_sessionLockStateChanged.register(lambda isNowLocked: states.append(isNowLocked))
+
+	@blockAction.when(blockAction.Context.WINDOWS_LOCKED)
+	def openDialog():
+		return "opened"
+
+	sessionTracking.testing.lock()
+	assert openDialog() is None
+	assert ui.testing.messages == ["Action unavailable while Windows is locked"]
+	sessionTracking.testing.unlock()
+	assert openDialog() == "opened"
+	assert states == [True, False]
+	security.testing.secureDesktop = True  # NVDA treats a secure desktop as locked too
+	assert openDialog() is None
+
+
+# --- config values validated when read (config/__init__.py AggregatedSection.__getitem__) --------
+
+
+@pytest.mark.parametrize(
+	("stored", "error"),
+	[("601", "VdtValueTooBigError"), ("0", "VdtValueTooSmallError"), ("abc", "VdtTypeError")],
+)
+def test_aBadValueInNvdaIniRaisesWhenRead(stored, error):
+	import config
+
+	config.conf.spec["vdTest"] = {"timeout": "integer(default=30, min=1, max=600)"}
+	config.conf.profiles[0]["vdTest"] = {"timeout": stored}  # as a hand edit of nvda.ini leaves it
+	with pytest.raises(Exception) as raised:
+		config.conf["vdTest"]["timeout"]
+	assert type(raised.value).__name__ == error
+	assert not isinstance(raised.value, KeyError)
+
+
+# --- the settings dialog's Enter (gui/settingsDialogs.py _enterActivatesOk_ctrlSActivatesApply) ---
+
+
+def charHook(target, keyCode):
+	event = wx.KeyEvent(wx.wxEVT_CHAR_HOOK)
+	event.SetKeyCode(keyCode)
+	event.SetEventObject(target)
+	event.ResumePropagation(wx.EVENT_PROPAGATE_MAX)
+	target.GetEventHandler().ProcessEvent(event)
+	return event
+
+
+@pytest.mark.display
+def test_enterInAnyControlPressesOkUnlessTheControlLetsItThrough(nvdaGui):
+	import wxHelpers
+	from gui import guiHelper, settingsDialogs
+
+	saved = []
+
+	class Panel(settingsDialogs.SettingsPanel):
+		title = "Test panel"
+
+		def makeSettings(self, sizer):
+			helper = guiHelper.BoxSizerHelper(self, sizer=sizer)
+			self.single = helper.addLabeledControl("Name:", wx.TextCtrl)
+			self.multi = helper.addLabeledControl("Prompt:", wx.TextCtrl, style=wx.TE_MULTILINE)
+			self.multi.Bind(wx.EVT_CHAR_HOOK, self.letEnterThrough)
+
+		def letEnterThrough(self, evt):
+			if evt.KeyCode == wx.WXK_RETURN:
+				evt.DoAllowNextEvent()
+			else:
+				evt.Skip()
+
+		def onSave(self):
+			saved.append(True)
+
+	settingsDialogs.NVDASettingsDialog.categoryClasses.append(Panel)
+	dialog = settingsDialogs.NVDASettingsDialog(nvdaGui.mainFrame, initialCategory=Panel)
+	panel = dialog.currentCategory
+	assert isinstance(dialog.container, wx.ScrolledWindow)  # the panel scrolls inside the dialog
+	event = charHook(panel.multi, wx.WXK_RETURN)
+	assert event.IsNextEventAllowed() and saved == []  # the new line reaches the control
+	charHook(panel.single, wx.WXK_RETURN)
+	assert saved == [True]  # Enter in a one-line field is OK
+	assert wxHelpers.waitFor(lambda: not dialog)
