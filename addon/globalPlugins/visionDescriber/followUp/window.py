@@ -9,6 +9,7 @@ Escape stops or closes, Alt+L moves to the newest answer. Everything runs on NVD
 """
 
 import os
+import threading
 from collections.abc import Callable
 
 import addonHandler
@@ -86,7 +87,7 @@ class FollowUpDialog(wx.Dialog):
 		return self.controller.session
 
 	@property
-	def saveThread(self):
+	def saveThread(self) -> threading.Thread | None:
 		"""The thread writing the last saved file (None before the first save)."""
 		return self.controller.saveThread
 
