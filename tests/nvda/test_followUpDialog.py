@@ -6,80 +6,30 @@ to the focused control), and key events built by hand and sent to the control th
 which reach the same EVT_CHAR_HOOK handler.
 """
 
-import io
 import re
-import sys
 import threading
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import wx
 import wxHelpers
-from PIL import Image, ImageDraw
-
-CORE_TESTS = str(Path(__file__).resolve().parent.parent / "core")
-if CORE_TESTS not in sys.path:
-	sys.path.append(CORE_TESTS)
-
-from clientHelpers import noThreadLeak  # noqa: E402, F401 - a fixture
-from servers.fakeOllama import NDJSON, ollamaError, ollamaLines, ollamaReply  # noqa: E402
-from servers.httpServer import Gate, Reply, Stall  # noqa: E402
-from visionDescriberCore.describing import Describer, ImageSource  # noqa: E402
-from visionDescriberCore.media import PreparedImage  # noqa: E402
-from visionDescriberCore.settings import Settings  # noqa: E402
+from clientHelpers import noThreadLeak  # noqa: F401 - a fixture
+from followUpSupport import (
+	CONTEXT,
+	DESCRIPTION,
+	QUESTION,
+	Grabber,
+	PluginListener,
+	gatedReply,
+	preparePng,
+	stalledReply,
+)
+from servers.fakeOllama import NDJSON, ollamaError, ollamaReply
+from servers.httpServer import Reply, Stall
+from visionDescriberCore.describing import Describer, ImageSource
+from visionDescriberCore.settings import Settings
 
 pytestmark = pytest.mark.display
-
-CONTEXT = "This is a graphic labelled 'chart1' in Excel."
-DESCRIPTION = ["A bar chart of sales. ", "March has the highest bar."]
-QUESTION = "Which month is lowest?"
-
-
-def screenshot(shade: int = 0) -> Image.Image:
-	image = Image.new("RGB", (320, 200), "white")
-	draw = ImageDraw.Draw(image)
-	for index, height in enumerate((60, 90, 150)):
-		draw.rectangle((40 + index * 80, 180 - height, 90 + index * 80, 180), fill=(30, 60 + shade, 120))
-	return image
-
-
-def preparePng(image: Image.Image, settings: Settings) -> PreparedImage:
-	"""Stands in for the image preparation module: PNG bytes of the grabbed picture."""
-	buffer = io.BytesIO()
-	image.save(buffer, "PNG")
-	return PreparedImage(buffer.getvalue(), "image/png", image.width, image.height)
-
-
-class Grabber:
-	def __init__(self):
-		self.calls = 0
-
-	def __call__(self) -> Image.Image:
-		self.calls += 1
-		return screenshot(shade=self.calls * 40)
-
-
-class PluginListener:
-	"""What the plugin's describe command would listen with: records the end of the answer."""
-
-	def __init__(self):
-		self.ended = threading.Event()
-		self.events: list[str] = []
-
-	def onRequestSent(self):
-		self.events.append("sent")
-
-	def onPhrase(self, text):
-		self.events.append("phrase")
-
-	def onAnswer(self, session, text):
-		self.events.append("answer")
-		self.ended.set()
-
-	def onError(self, error, session):
-		self.events.append("error")
-		self.ended.set()
 
 
 class Setup:
@@ -141,17 +91,6 @@ def messages() -> list[str]:
 	import ui
 
 	return list(ui.testing.messages)
-
-
-def gatedReply(first: list[str], rest: list[str], gate: threading.Event) -> Reply:
-	"""An Ollama stream that sends `first`, then waits for the test to open the gate."""
-	lines = ollamaLines(first + rest)
-	return Reply(200, [*lines[: len(first)], Gate(gate, timeout=10), *lines[len(first) :]], NDJSON)
-
-
-def stalledReply(first: list[str]) -> Reply:
-	"""Sends the first pieces, then nothing more until the client hangs up (as a stuck model)."""
-	return Reply(200, [*ollamaLines(first, done=False), Stall(30)], NDJSON)
 
 
 def sendKey(target: wx.Window, keyCode: int, modifiers: int = wx.MOD_NONE) -> None:

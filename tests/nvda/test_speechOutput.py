@@ -56,3 +56,18 @@ def test_no_tones_when_the_user_turned_them_off():
 	assert tones.testing.beeps == []
 	assert core.testing.pending == []
 	assert output.waiting
+
+
+def test_silence_cuts_off_speech_and_ends_the_waiting():
+	import core
+	import speech
+	import tones
+
+	output = makeOutput(progressTones=True)
+	output.requestSent()
+	output.say("Answering...")
+	output.silence()
+	assert speech.testing.events[-1] == ("cancel",)  # after what was being said
+	assert not output.waiting
+	core.testing.runPending()
+	assert len(tones.testing.beeps) == 1  # the request-sent tone, then no waiting tone

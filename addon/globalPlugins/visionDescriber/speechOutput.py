@@ -8,6 +8,7 @@ follow-up dialog share one SpeechOutput, so both sound the same.
 from collections.abc import Callable
 
 import core
+import speech
 import tones
 import ui
 from logHandler import log
@@ -50,6 +51,11 @@ class SpeechOutput:
 
 	def say(self, text: str) -> None:
 		ui.message(text)
+
+	def silence(self) -> None:
+		"""Ends the waiting and cuts off whatever is being spoken (the user stopped an answer)."""
+		self.stopWaiting()
+		speech.cancelSpeech()
 
 	def stopWaiting(self) -> None:
 		self._waiting = False
