@@ -386,6 +386,65 @@ def test_changesAreSavedThroughConfigAndShownWhenTheDialogOpensAgain(nvdaGui, pa
 	assert panel.settingsFromControls() == dataclasses.replace(Settings(), **expected)
 
 
+def fieldsWithoutControl(shown, settingsClass, notShown) -> list[str]:
+	"""Fields of settingsClass that no section shows and NOT_SHOWN does not list."""
+	return sorted({spec.name for spec in dataclasses.fields(settingsClass)} - set(shown) - set(notShown))
+
+
+def test_everySettingHasAControlUnlessListedAsNotShown(nvdaGui, panelModule):
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	shown = panel.shownFields
+	assert fieldsWithoutControl(shown, Settings, panelModule.NOT_SHOWN) == []
+	names = {spec.name for spec in dataclasses.fields(Settings)}
+	assert names >= panelModule.NOT_SHOWN  # no stale entry
+	assert not set(shown) & panelModule.NOT_SHOWN  # nothing both shown and hidden
+	bound = [item.field for section in panel.sections for item in section.fields]
+	assert len(bound) == len(set(bound)), "a field is bound twice"
+	for item in shown.values():
+		assert getattr(panel, item.attribute) is item.control
+
+	# The check catches a new field that no section shows and nobody listed as not shown.
+	@dataclasses.dataclass(frozen=True)
+	class Grown(Settings):
+		speakTimestamps: bool = False
+
+	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN) == ["speakTimestamps"]
+	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN | {"speakTimestamps"}) == []
+
+
+#: Saved text for string settings that need a particular shape; any other string gets SAMPLE_TEXT.
+STRING_SAMPLES = {
+	"baseUrl": "https://vision.example.com/v1",
+	"azureApiVersion": "2025-04-01-preview",
+	"responseLanguage": "gsw",
+}
+SAMPLE_TEXT = "Count the buttons."
+
+
+def notDefault(spec) -> object:
+	"""A valid value for a Settings field that differs from its default."""
+	meta = spec.metadata
+	if meta["kind"] == "boolean":
+		return not spec.default
+	if meta["kind"] == "integer":
+		return meta["max"] if spec.default != meta["max"] else meta["min"]
+	if meta["kind"] == "option":
+		return next(choice for choice in reversed(meta["choices"]) if choice != spec.default)
+	return STRING_SAMPLES.get(spec.name, SAMPLE_TEXT)
+
+
+def test_everyShownSettingGoesFromConfigToItsControlAndBack(nvdaGui, panelModule):
+	"""Load and save come from the field tables: each shown field, saved with a value other than its
+	default, is shown and read back unchanged; the others keep their saved values."""
+	import config
+
+	saved = {spec.name: notDefault(spec) for spec in dataclasses.fields(Settings)}
+	for name, value in saved.items():
+		config.conf[SECTION][name] = value
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	assert panel.settingsFromControls() == Settings(**saved)
+
+
 def test_typedTextIsCleanedBeforeItIsSaved(nvdaGui, panelModule):
 	dialog, panel = openPanel(nvdaGui, panelModule)
 	panel.baseUrlField.SetValue(" 192.168.1.20:11434 ")

@@ -1,0 +1,213 @@
+"""The panel's API key group: whether a key is stored for the server the panel names, a field for a
+new key, deleting the stored key, and the permission to send a key over plain http.
+
+A key belongs to one endpoint (`apiKeys.endpointIdFor`), so the status follows the server: the
+server section calls `followServer` whenever the provider or the address changes. Looking the key
+up runs in the background (`BackgroundCalls`, kind "key"), because the first use of keyring imports
+it, which takes a moment; deleting and saving are quick and run on the main thread. A typed key is
+saved in the credential store when the settings are saved, and never shown again; a stored key is
+never shown at all.
+
+The key never reaches config.conf, the log or spoken text: failures go through
+`serverAccess.reportFailure` with every key removed.
+
+Main thread, apart from the lookup handed to the background call.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import addonHandler
+import ui
+import wx
+from visionDescriberCore.apiKeys import endpointIdFor
+from visionDescriberCore.errors import KeyStoreUnavailable
+from visionDescriberCore.settings import Settings
+
+from .fieldControls import CheckField, FieldControl, Refusal, Section
+from .serverAccess import endpointIdOf, keyForCall, reportFailure, unencryptedKeySentence
+
+addonHandler.initTranslation()
+
+
+class KeySection(Section):
+	def __init__(self, panel):
+		super().__init__(panel)
+		#: The endpoint the key status describes (None: the address is not valid).
+		self.endpoint: str | None = None
+		self._keyStored: bool | None = None  # None: not known
+
+	def title(self) -> str:
+		# Translators: a group in Vision Describer settings.
+		return _("API key")
+
+	def fieldTable(self) -> Sequence[FieldControl]:
+		return (
+			CheckField(
+				"allowUnencryptedRemote",
+				"allowUnencryptedCheck",
+				# Translators: a check box in Vision Describer settings.
+				_("Allow sending the API key &unencrypted (http) to another computer"),
+			),
+		)
+
+	def build(self, helper, settings: Settings) -> None:
+		panel = self.panel
+		group, box = self.makeGroup(helper)
+		panel.keyStatusField = group.addLabeledControl(
+			# Translators: a label in Vision Describer settings; the field says whether a key is stored.
+			_("Stored key:"),
+			wx.TextCtrl,
+			style=wx.TE_READONLY,
+		)
+		panel.newKeyField = group.addLabeledControl(
+			# Translators: a label in Vision Describer settings; the field hides what is typed.
+			_("New API &key (leave empty to keep the stored one):"),
+			wx.TextCtrl,
+			style=wx.TE_PASSWORD,
+		)
+		# Translators: a button in Vision Describer settings.
+		panel.deleteKeyButton = group.addItem(wx.Button(box, label=_("D&elete the stored key")))
+		panel.deleteKeyButton.Bind(wx.EVT_BUTTON, self.onDeleteKey)
+		self.createFields(group, box, settings)
+
+	@property
+	def typedKey(self) -> str:
+		return self.panel.newKeyField.GetValue().strip()
+
+	def updateEnabled(self, settings: Settings) -> None:
+		super().updateEnabled(settings)
+		self.panel.deleteKeyButton.Enable(bool(self._keyStored))
+
+	# --- Server calls with the key ------------------------------------------------------------------
+
+	def callServer(
+		self,
+		kind: str,
+		action: str,
+		call: Callable[[Settings, str | None], Sequence[Any]],
+		settings: Settings,
+		onResult: Callable[[list, str | None], None],
+		onFailed: Callable[[], None],
+	) -> None:
+		"""Runs `call(settings, key)` in the background (kind as in `BackgroundCalls`) with the key a
+		server call would use: the typed one, else the stored one, refused when it would travel as
+		plain text without permission. `onResult(result as a list, key)` runs on the main thread; on
+		failure `onFailed()` runs, then the failure (`action`, e.g. "listing models") is spoken and
+		logged without the key."""
+		typed = self.typedKey
+		keyStore = self.panel.keyStore
+		used: dict[str, str | None] = {}
+
+		def work() -> list:
+			used["key"] = keyForCall(keyStore, settings, typed)
+			return list(call(settings, used["key"]))
+
+		def onError(error: BaseException) -> None:
+			onFailed()
+			reportFailure(action, error, used.get("key"), self.typedKey)
+
+		self.panel.background.run(kind, work, lambda result: onResult(result, used.get("key")), onError)
+
+	# --- Stored key ---------------------------------------------------------------------------------
+
+	def followServer(self, settings: Settings) -> None:
+		"""The provider or address may have changed: look the key up again if the endpoint did."""
+		if endpointIdOf(settings) != self.endpoint:
+			self.lookUp()
+
+	def lookUp(self) -> None:
+		panel = self.panel
+		endpoint = endpointIdOf(panel.settingsFromControls())
+		self.endpoint = endpoint
+		if endpoint is None:
+			panel.background.drop("key")
+			# Translators: shown in settings instead of whether a key is stored.
+			self._showStatus(None, _("Enter a valid server address to see whether a key is stored."))
+			return
+		# Translators: shown while Vision Describer looks in the credential store.
+		self._showStatus(None, _("Looking for a stored key…"))
+		keyStore = panel.keyStore
+		panel.background.run(
+			"key",
+			lambda: keyStore.has(endpoint),
+			self._onLookedUp,
+			self._onLookupFailed,
+		)
+
+	def _onLookedUp(self, stored: bool) -> None:
+		if stored:
+			# Translators: whether an API key is stored for the server in settings.
+			self._showStatus(True, _("A key is stored for this server."))
+		else:
+			# Translators: whether an API key is stored for the server in settings.
+			self._showStatus(False, _("No key is stored for this server."))
+
+	def _onLookupFailed(self, error: BaseException) -> None:
+		# Translators: whether an API key is stored for the server in settings.
+		self._showStatus(None, _("The credential store could not be read."))
+		reportFailure("reading the credential store", error, self.typedKey)
+
+	def _showStatus(self, stored: bool | None, text: str) -> None:
+		panel = self.panel
+		self._keyStored = stored
+		panel.keyStatusField.SetValue(text)
+		if not stored and panel.deleteKeyButton.HasFocus():
+			panel.newKeyField.SetFocus()  # the button is about to be disabled
+		panel.deleteKeyButton.Enable(bool(stored))
+
+	def _settled(self, endpoint: str, stored: bool) -> None:
+		"""The store changed here: the status says so, and a lookup still on its way is dropped."""
+		self.endpoint = endpoint
+		self.panel.background.drop("key")
+		self._onLookedUp(stored)
+
+	def onDeleteKey(self, event) -> None:
+		endpoint = endpointIdOf(self.panel.settingsFromControls())
+		if endpoint is None:
+			return
+		try:
+			self.panel.keyStore.delete(endpoint)
+		except KeyStoreUnavailable as error:
+			reportFailure("deleting the key", error, self.typedKey)
+			return
+		self._settled(endpoint, False)
+		# Translators: spoken when the stored API key was deleted in settings.
+		ui.message(_("The stored API key was deleted."))
+
+	# --- Validation and saving ----------------------------------------------------------------------
+
+	def refusal(self, settings: Settings) -> Refusal | None:
+		"""A key may not go over plain http to another computer without the user's permission."""
+		if (
+			settings.keyTravelsUnencrypted
+			and not settings.allowUnencryptedRemote
+			and self._keyWouldBeSent(settings)
+		):
+			return self.panel.shownFields["allowUnencryptedRemote"].refusal(unencryptedKeySentence())
+		return None
+
+	def _keyWouldBeSent(self, settings: Settings) -> bool:
+		if self.typedKey:
+			return True
+		endpoint = endpointIdOf(settings)
+		try:
+			return bool(endpoint) and self.panel.keyStore.has(endpoint)
+		except KeyStoreUnavailable:
+			return False  # a key that cannot be read cannot be sent either
+
+	def save(self, settings: Settings) -> None:
+		key = self.typedKey
+		if not key:
+			return
+		endpoint = endpointIdFor(settings.provider, settings.baseUrl)
+		try:
+			self.panel.keyStore.set(endpoint, key)
+		except KeyStoreUnavailable as error:
+			# The other settings are saved already; only the key is lost, and the user hears why.
+			reportFailure("saving the key", error, key)
+			return
+		self.panel.newKeyField.SetValue("")
+		self._settled(endpoint, True)
+		# Translators: spoken when settings are saved with a new API key.
+		ui.message(_("The API key is saved in Windows Credential Manager."))
