@@ -7,7 +7,8 @@ Everything in between runs on the job runner's single worker:
 	grab -> blank guard -> prepare (scale, encode) -> cache? -> client.stream -> narrate -> remember
 
 Follow-up questions (`ask`) and fresh pictures of the same target (`addImage`) go through the same
-worker and the same speech path. A conversation is only changed on the main thread, when an answer
+worker and the same speech path; so does `captureFirst`, the picture taken before the user types a
+question about it. A conversation is only changed on the main thread, when an answer
 has arrived, so a dialog showing it never sees a half-written turn.
 """
 
@@ -15,18 +16,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .cancellation import CancelToken
 from .clients import EndpointConfig, VisionClient, createClient
 from .clients.streaming import TextDelta
-from .conversation.conversation import Conversation
+from .conversation.conversation import Conversation, Session
 from .conversation.prompts import buildDescribePrompt, buildSystemPrompt
 from .conversation.resultCache import ResultCache
 from .errors import Cancelled, VisionDescriberError
 from .jobs import JobRunner, Post
-from .media import PreparedImage
+from .media import ImageSource, PreparedImage
 from .settings import Settings
 from .text.narration import narrate
 
@@ -34,39 +34,6 @@ log = logging.getLogger("visionDescriber")
 
 #: Seconds Ollama keeps a model loaded when the user asked to keep it loaded: -1 means forever.
 KEEP_LOADED = -1
-
-
-@dataclass
-class ImageSource:
-	"""What to look at. `grab` runs on the worker and returns a PIL image."""
-
-	grab: Callable[[], Any]
-	#: Short words for history and titles, e.g. "navigator object" or "whole screen".
-	label: str
-	#: One sentence about the object, e.g. "This is a graphic labelled 'chart1' in Excel."
-	context: str = ""
-	#: Screen grabs are refused when black or flat; an image file the user chose is sent as it is.
-	isScreenCapture: bool = True
-
-
-@dataclass
-class Session:
-	"""A conversation about one target, kept while NVDA runs."""
-
-	conversation: Conversation
-	source: ImageSource
-	createdAt: float = field(default_factory=time.time)
-
-	@property
-	def lastAnswer(self) -> str:
-		for turn in reversed(self.conversation.turns):
-			if turn.role == "assistant":
-				return turn.text
-		return ""
-
-	@property
-	def title(self) -> str:
-		return f"{time.strftime('%H:%M', time.localtime(self.createdAt))} {self.source.label}"
 
 
 class Listener(Protocol):
@@ -77,6 +44,14 @@ class Listener(Protocol):
 	def onPhrase(self, text: str) -> None: ...
 
 	def onAnswer(self, session: Session, text: str) -> None: ...
+
+	def onError(self, error: VisionDescriberError, session: Session | None) -> None: ...
+
+
+class CaptureListener(Protocol):
+	"""For `Describer.captureFirst`, called on the main thread: onCaptured, or onError."""
+
+	def onCaptured(self, source: ImageSource) -> None: ...
 
 	def onError(self, error: VisionDescriberError, session: Session | None) -> None: ...
 
@@ -216,6 +191,19 @@ class Describer:
 
 		return self._submit(job, listener, session)
 
+	def captureFirst(self, source: ImageSource, listener: CaptureListener) -> bool:
+		"""Takes the picture now, before the user types a question, so a question dialog can never
+		cover the target. On the worker: the grab and, for a screen, the blank check (nothing is
+		prepared or sent). Then on the main thread `listener.onCaptured(held)`, with `held` the source
+		holding that picture: pass it to `describe` with the question. Its grab gives that picture
+		once and captures afresh after (a new image in the follow-up dialog). False when busy."""
+
+		def job(token: CancelToken) -> None:
+			held = source.holding(self._grab(source, token))
+			self._postLast(lambda: None if token.cancelled else listener.onCaptured(held))
+
+		return self._submit(job, listener, None)
+
 	def cancel(self) -> bool:
 		return self.runner.cancel()
 
@@ -273,13 +261,16 @@ class Describer:
 	# --- On the worker ----------------------------------------------------------------------------
 
 	def _capture(self, source: ImageSource, settings: Settings, token: CancelToken) -> PreparedImage:
+		prepared = self._prepare(self._grab(source, token), settings)
+		token.raiseIfCancelled()
+		return prepared
+
+	def _grab(self, source: ImageSource, token: CancelToken) -> Any:
 		image = source.grab()
 		token.raiseIfCancelled()
 		if source.isScreenCapture:
 			self._checkNotBlank(image)
-		prepared = self._prepare(image, settings)
-		token.raiseIfCancelled()
-		return prepared
+		return image
 
 	def _stream(
 		self,
@@ -417,6 +408,7 @@ def _defaultBlankCheck() -> Callable[[Any], None]:
 
 
 __all__ = [
+	"CaptureListener",
 	"Describer",
 	"ImageSource",
 	"Listener",

@@ -1,7 +1,34 @@
-"""The image a conversation sends: already prepared (cropped, scaled, encoded)."""
+"""Pictures as the rest of the core passes them: one still to be taken (`ImageSource`: how to grab
+it, run on the worker) and one ready to send (`PreparedImage`: cropped, scaled, encoded)."""
 
 import base64
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+
+@dataclass
+class ImageSource:
+	"""What to look at. `grab` runs on the worker and returns a PIL image."""
+
+	grab: Callable[[], Any]
+	#: Short words for history and titles, e.g. "navigator object" or "whole screen".
+	label: str
+	#: One sentence about the object, e.g. "This is a graphic labelled 'chart1' in Excel."
+	context: str = ""
+	#: Screen grabs are refused when black or flat; an image file the user chose is sent as it is.
+	isScreenCapture: bool = True
+
+	def holding(self, image: Any) -> "ImageSource":
+		"""This source with a picture already taken: its grab returns that picture the first time and
+		captures afresh after (so "new image" in a conversation still looks again)."""
+		held = [image]
+		grab = self.grab
+
+		def grabHeldFirst() -> Any:
+			return held.pop() if held else grab()
+
+		return replace(self, grab=grabHeldFirst)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ def followUps(nvdaFakes, monkeypatch):
 
 def test_theLayerIsOneGestureAndEveryCommandIsAScriptOfItsOwn(started):
 	import inputCore
+	from visionDescriber import commandLayer
 
 	module = started.module
 	plugin = started.plugin
@@ -54,19 +55,22 @@ def test_theLayerIsOneGestureAndEveryCommandIsAScriptOfItsOwn(started):
 	bound = plugin._gestureMap
 	assert set(bound) == {inputCore.normalizeGestureIdentifier("kb:NVDA+alt+v")}
 	assert not press(plugin, "kb:v")
-	for scriptName in set(module.LAYER_GESTURES.values()):
+	for scriptName in set(commandLayer.layerGestures(module.GlobalPlugin.commands).values()):
 		script = getattr(module.GlobalPlugin, f"script_{scriptName}")
 		assert script.__doc__ and script.category == "Vision Describer", scriptName
-	assert set(module.layerDescriptions()) == set(module.LAYER_GESTURES.values())
+	assert set(commandLayer.layerDescriptions(module.GlobalPlugin.commands)) == set(
+		commandLayer.layerGestures(module.GlobalPlugin.commands).values()
+	)
 
 
 def test_aKeyTheLayerDoesNotKnowBeepsAndLeaves(started):
 	import tones
+	from visionDescriber import commandLayer
 
 	plugin = started.plugin
 	assert press(plugin, "kb:NVDA+alt+v")
 	assert press(plugin, "kb:k")
-	assert tones.testing.beeps[-1][:2] == started.module.UNKNOWN_KEY_TONE
+	assert tones.testing.beeps[-1][:2] == commandLayer.UNKNOWN_KEY_TONE
 	assert not press(plugin, "kb:v")  # the layer is closed again
 	assert press(plugin, "kb:NVDA+alt+v")
 	beeps = len(tones.testing.beeps)
@@ -107,8 +111,8 @@ def test_helpListsEveryKey(started):
 def test_layerKeysWorkWithShift(started, picture):
 	press(started.plugin, "kb:NVDA+alt+v")
 	assert press(started.plugin, "kb:shift+q")
-	assert pumpUntil(lambda: started.plugin._questionDialog is not None)
-	started.plugin._questionDialog.dismiss()
+	assert pumpUntil(lambda: started.plugin.questionDialog is not None)
+	started.plugin.questionDialog.dismiss()
 
 
 # --- Pressing describe twice --------------------------------------------------------------------
@@ -160,12 +164,14 @@ def test_theEntryGestureAndLetterAgainQuicklyIsADoublePress(started, picture, fo
 
 
 def test_theSameLetterLaterIsAnotherDescribe(started, picture, followUps):
+	from visionDescriber import commandLayer
+
 	started.server.queueChat(ollamaReply(["A chart."]))
 	plugin = started.plugin
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:v")
 	started.waitForAnswer()
-	time.sleep(started.module.DOUBLE_PRESS_SECONDS)
+	time.sleep(commandLayer.DOUBLE_PRESS_SECONDS)
 	assert not press(plugin, "kb:v")  # the repeat window has passed: v is the application's again
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:v")
@@ -254,8 +260,8 @@ def test_theDialogOpensAfterEachDescriptionButNotOverAFullScreenWindow(
 
 
 def answerDialog(plugin, text: str | None) -> None:
-	assert pumpUntil(lambda: plugin._questionDialog is not None and plugin._questionDialog.IsShown())
-	dialog = plugin._questionDialog
+	assert pumpUntil(lambda: plugin.questionDialog is not None and plugin.questionDialog.IsShown())
+	dialog = plugin.questionDialog
 	if text is None:
 		button = wx.ID_CANCEL
 	else:
@@ -274,8 +280,8 @@ def test_askCapturesFirstThenAsksThenSendsTheQuestion(started, picture):
 	left, top, width, height = picture
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:q")
-	assert pumpUntil(lambda: plugin._questionDialog is not None)
-	dialog = plugin._questionDialog
+	assert pumpUntil(lambda: plugin.questionDialog is not None)
+	dialog = plugin.questionDialog
 	assert len(started.recorder.captured) == 0  # prepared only once the question is known
 	assert gui.testing.popups[-2:] == ["prePopup", "postPopup"]
 	# The dialog may sit right over the target now: the picture was taken before it opened.
@@ -300,11 +306,11 @@ def test_askCapturesFirstThenAsksThenSendsTheQuestion(started, picture):
 def test_askAboutTheScreenAndCancelTheDialog(started, picture):
 	plugin = started.plugin
 	plugin.script_askAboutScreen(None)
-	assert pumpUntil(lambda: plugin._questionDialog is not None)
-	assert plugin._questionDialog.GetTitle() == "Ask about the screen"
+	assert pumpUntil(lambda: plugin.questionDialog is not None)
+	assert plugin.questionDialog.GetTitle() == "Ask about the screen"
 	answerDialog(plugin, None)
 	pumpFor(0.2)
-	assert plugin._questionDialog is None
+	assert plugin.questionDialog is None
 	assert started.server.requests == [] and started.spoken == []
 
 
@@ -314,7 +320,7 @@ def test_askingABlankPictureIsRefusedBeforeTheDialog(started):
 	started.plugin.script_askAboutNavigator(None)
 	started.waitForAnswer()
 	frame.Destroy()
-	assert started.plugin._questionDialog is None
+	assert started.plugin.questionDialog is None
 	assert started.spoken == ["The screen is black: Screen Curtain may be on. Nothing was sent."]
 
 

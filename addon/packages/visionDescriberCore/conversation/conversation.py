@@ -7,9 +7,10 @@ image. Follow-up questions add a user turn without an image; the request re-send
 already prepared bytes of the earlier turn, so a follow-up never captures again.
 """
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
-from ..media import PreparedImage
+from ..media import ImageSource, PreparedImage
 
 USER = "user"
 ASSISTANT = "assistant"
@@ -105,3 +106,23 @@ class Conversation:
 				merged.append(turn)
 		# A request starts with the user's turn; a leading answer has lost its question.
 		return Conversation._startWithUser(merged)
+
+
+@dataclass
+class Session:
+	"""A conversation about one target and how to look at the target again, kept while NVDA runs."""
+
+	conversation: Conversation
+	source: ImageSource
+	createdAt: float = field(default_factory=time.time)
+
+	@property
+	def lastAnswer(self) -> str:
+		for turn in reversed(self.conversation.turns):
+			if turn.role == ASSISTANT:
+				return turn.text
+		return ""
+
+	@property
+	def title(self) -> str:
+		return f"{time.strftime('%H:%M', time.localtime(self.createdAt))} {self.source.label}"
