@@ -176,5 +176,5 @@ class OllamaClient(VisionClient):
 				).format(model=model)
 			)
 		if probe:
-			say(self._probeLine(*self._probe(cancelToken)))
+			say(self._probe(cancelToken))
 		return report
