@@ -9,7 +9,8 @@ What lives here:
   subclass of the OpenAI client);
 - what they share: `base` (`VisionClient`, the class a provider subclasses), `endpoint` (where and
   how to reach a model), `streaming` (the NDJSON and SSE parsers; here because only the clients
-  read wire formats), `probe` (the test picture `check` sends);
+  read wire formats) with `streamEvents` (what a stream yields) and `splitters` (lines, inline
+  thinking), `probe` (the test picture `check` sends);
 - below the providers' line of sight: `transport` (the session, sockets a cancel can break,
   timeouts, redirects, where a key may travel), `requestFailures` and `errorMapping` (what a
   failure becomes).
