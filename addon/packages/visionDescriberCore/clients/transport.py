@@ -205,20 +205,20 @@ class HttpFailure(Exception):
 		self.url = url
 
 
-class ConnectionFailure(Exception):
-	"""The request got no answer; `error` is what requests or urllib3 raised."""
+class _WrappedFailure(Exception):
+	"""What requests or urllib3 raised (`error`), kept for the client to translate."""
 
 	def __init__(self, error: BaseException):
 		super().__init__(str(error))
 		self.error = error
 
 
-class ReadFailure(Exception):
-	"""The answer broke off while its body was arriving; `error` is what the read raised."""
+class ConnectionFailure(_WrappedFailure):
+	"""The request got no answer."""
 
-	def __init__(self, error: BaseException):
-		super().__init__(str(error))
-		self.error = error
+
+class ReadFailure(_WrappedFailure):
+	"""The answer broke off while its body was arriving."""
 
 
 class Exchange:
