@@ -35,6 +35,7 @@ from ..cancellation import CancelToken
 from ..conversation.conversation import Conversation
 from ..errors import (
 	Cancelled,
+	ModelNotChosen,
 	RateLimited,
 	ServerUnreachable,
 	StreamCutShort,
@@ -121,6 +122,12 @@ class VisionClient:
 
 	def _authHeaders(self) -> dict[str, str]:
 		return {"Authorization": f"Bearer {self._apiKey}"} if self._apiKey else {}
+
+	def _requireModel(self) -> str:
+		"""The configured model, for a request that must name one."""
+		if not self.config.model:
+			raise ModelNotChosen()
+		return self.config.model
 
 	# --- Lifetime
 

@@ -152,11 +152,6 @@ class OpenAIChatClient(VisionClient):
 				break
 		return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
-	def _requireModel(self) -> str:
-		if not self.config.model:
-			raise ModelNotChosen()
-		return self.config.model
-
 	# Requests.
 
 	def _messages(self, conversation: Conversation) -> list[dict]:
