@@ -304,21 +304,58 @@ def _check(client) -> int:
 	return EXIT_OK
 
 
+def _runCommand(client, args, token: CancelToken) -> int:
+	if args.command == "describe":
+		conversation = Conversation(buildSystemPrompt())
+		conversation.addUserTurn(args.prompt or DEFAULT_DESCRIBE_PROMPT, loadInputImage(args))
+		return _describe(client, args, conversation, token)
+	if args.command == "ask":
+		conversation = Conversation(args.prompt or buildSystemPrompt())
+		conversation.addUserTurn(args.question, loadInputImage(args))
+		return _describe(client, args, conversation, token)
+	if args.command == "models":
+		return _models(client)
+	return _check(client)
+
+
+def _prepareOutput(verbose: bool) -> None:
+	"""Unprintable characters as replacements, not a crash; --verbose routes the client's log here."""
+	for stream in (sys.stdout, sys.stderr):
+		if hasattr(stream, "reconfigure"):
+			stream.reconfigure(errors="replace")
+	if verbose:
+		logger = logging.getLogger("visionDescriber")
+		handler = logging.StreamHandler(sys.stderr)
+		handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+		logger.addHandler(handler)
+		logger.setLevel(logging.DEBUG)
+
+
+def _failed(error: BaseException, verbose: bool, token: CancelToken) -> int:
+	"""Says what went wrong in one sentence on standard error; returns the exit status."""
+	if isinstance(error, KeyboardInterrupt):
+		token.cancel()
+	if isinstance(error, KeyboardInterrupt | Cancelled):
+		_write(sys.stderr, "\nCancelled.\n")
+		return EXIT_INTERRUPTED
+	if isinstance(error, UsageError):
+		_write(sys.stderr, error.sentence + "\n")
+		return EXIT_USAGE
+	if error.partialText:
+		_write(sys.stdout, "\n")
+	_write(sys.stderr, error.sentence + "\n")
+	if verbose and error.detail:
+		_write(sys.stderr, f"Detail: {error.detail}\n")
+	return EXIT_FAILED
+
+
 def main(argv: list[str] | None = None) -> int:
 	try:
 		args = parseArguments(argv)
 	except UsageError as error:
 		_write(sys.stderr, error.sentence + "\n")
 		return EXIT_USAGE
-	for stream in (sys.stdout, sys.stderr):
-		if hasattr(stream, "reconfigure"):
-			stream.reconfigure(errors="replace")
-	logger = logging.getLogger("visionDescriber")
-	if args.verbose:
-		handler = logging.StreamHandler(sys.stderr)
-		handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
-		logger.addHandler(handler)
-		logger.setLevel(logging.DEBUG)
+	_prepareOutput(args.verbose)
 	token = CancelToken()
 	client = None
 	try:
@@ -326,34 +363,9 @@ def main(argv: list[str] | None = None) -> int:
 		if args.command in ("describe", "ask") and not config.model:
 			raise UsageError("Choose a model with --model NAME. The models command lists them.")
 		client = createClient(config)
-		if args.command == "describe":
-			conversation = Conversation(buildSystemPrompt())
-			conversation.addUserTurn(args.prompt or DEFAULT_DESCRIBE_PROMPT, loadInputImage(args))
-			return _describe(client, args, conversation, token)
-		if args.command == "ask":
-			conversation = Conversation(args.prompt or buildSystemPrompt())
-			conversation.addUserTurn(args.question, loadInputImage(args))
-			return _describe(client, args, conversation, token)
-		if args.command == "models":
-			return _models(client)
-		return _check(client)
-	except KeyboardInterrupt:
-		token.cancel()
-		_write(sys.stderr, "\nCancelled.\n")
-		return EXIT_INTERRUPTED
-	except Cancelled:
-		_write(sys.stderr, "\nCancelled.\n")
-		return EXIT_INTERRUPTED
-	except UsageError as error:
-		_write(sys.stderr, error.sentence + "\n")
-		return EXIT_USAGE
-	except VisionDescriberError as error:
-		if error.partialText:
-			_write(sys.stdout, "\n")
-		_write(sys.stderr, error.sentence + "\n")
-		if args.verbose and error.detail:
-			_write(sys.stderr, f"Detail: {error.detail}\n")
-		return EXIT_FAILED
+		return _runCommand(client, args, token)
+	except (KeyboardInterrupt, VisionDescriberError) as error:
+		return _failed(error, args.verbose, token)
 	finally:
 		if client is not None:
 			client.close()

@@ -1,4 +1,9 @@
-"""Where and how to reach a vision model: provider, address, model, key and request options."""
+"""Where and how to reach a vision model: provider, address, model, key and request options.
+
+What differs between providers before any request is made (default address, the API paths people
+paste, the path an address without one gets) is declared here as tables, one row per provider.
+Pure data and string handling: no sockets.
+"""
 
 import ipaddress
 from dataclasses import dataclass, field
@@ -17,6 +22,19 @@ DEFAULT_BASE_URLS = {
 	# llama.cpp's llama-server; LM Studio is http://127.0.0.1:1234/v1, vLLM http://127.0.0.1:8000/v1.
 	OPENAI_COMPATIBLE: "http://127.0.0.1:8080/v1",
 	AZURE: "",
+}
+
+#: API paths people paste at the end of an address; the first that matches is dropped.
+_PASTED_PATHS = {
+	# Ollama's native API lives at the root; people paste the OpenAI-compatible /v1 or the /api prefix.
+	OLLAMA: ("/v1", "/api", "/api/chat"),
+	OPENAI: ("/chat/completions",),
+	OPENAI_COMPATIBLE: ("/chat/completions",),
+	AZURE: ("/chat/completions",),
+}
+#: The path an address typed without one gets.
+_DEFAULT_PATHS = {
+	OPENAI_COMPATIBLE: "/v1",  # llama.cpp, LM Studio, vLLM and Ollama all serve it under /v1
 }
 
 
@@ -65,19 +83,11 @@ def normalizeBaseUrl(url: str, provider: str) -> str:
 		url = "http://" + url
 	parts = urlsplit(url)
 	path = parts.path.rstrip("/")
-	if provider == OLLAMA:
-		# The native API lives at the root; people paste the OpenAI-compatible /v1 or the /api prefix.
-		for suffix in ("/v1", "/api", "/api/chat"):
-			if path.endswith(suffix):
-				path = path[: -len(suffix)]
-				break
-	elif provider in (OPENAI, OPENAI_COMPATIBLE):
-		if path.endswith("/chat/completions"):
-			path = path[: -len("/chat/completions")]
-		if provider == OPENAI_COMPATIBLE and not path:
-			path = "/v1"  # llama.cpp, LM Studio, vLLM and Ollama all serve it under /v1
-	elif provider == AZURE and path.endswith("/chat/completions"):
-		path = path[: -len("/chat/completions")]
+	for suffix in _PASTED_PATHS.get(provider, ()):
+		if path.endswith(suffix):
+			path = path[: -len(suffix)]
+			break
+	path = path or _DEFAULT_PATHS.get(provider, "")
 	return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
 
 

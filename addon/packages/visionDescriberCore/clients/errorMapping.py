@@ -200,21 +200,9 @@ def mapHttpError(
 	"""modelRequest: the request named a model (chat, show), so a 404 can mean an unknown model."""
 	haystack = info.haystack()
 	providerName = "ollama" if provider == "ollama" else ""
-	if status == 413:
-		return ImageTooLarge(detail=detail)
-	if status == 401:
-		return AuthenticationFailed(keyMissing=not keyPresent, detail=detail)
-	if status == 402:
-		return QuotaExceeded(detail=detail)
-	if status == 429:
-		if _mentions(haystack, _QUOTA_HINTS) or info.code == "insufficient_quota":
-			return QuotaExceeded(detail=detail)
-		return RateLimited(retryAfterSeconds(headers), detail=detail)
-	if info.isHtml:
-		if status >= 500:
-			return ServerError(status, detail=detail)
-		# A web page where an API was expected: a wrong address or a captive portal.
-		return UnexpectedResponse(detail=detail)
+	decided = _errorFromStatus(status, info, headers, keyPresent=keyPresent, detail=detail)
+	if decided is not None:
+		return decided
 	hinted = _errorFromHints(haystack, model, detail)
 	if hinted is not None:
 		return hinted
@@ -233,6 +221,28 @@ def mapHttpError(
 	if status < 400:
 		return UnexpectedResponse(detail=detail)
 	return ServerError(status, detail=detail)
+
+
+def _errorFromStatus(
+	status: int, info: ErrorInfo, headers: Mapping[str, str], *, keyPresent: bool, detail: str
+) -> VisionDescriberError | None:
+	"""What the status settles whatever the body says (a web page says nothing an API would)."""
+	if status == 413:
+		return ImageTooLarge(detail=detail)
+	if status == 401:
+		return AuthenticationFailed(keyMissing=not keyPresent, detail=detail)
+	if status == 402:
+		return QuotaExceeded(detail=detail)
+	if status == 429:
+		if _mentions(info.haystack(), _QUOTA_HINTS) or info.code == "insufficient_quota":
+			return QuotaExceeded(detail=detail)
+		return RateLimited(retryAfterSeconds(headers), detail=detail)
+	if info.isHtml:
+		if status >= 500:
+			return ServerError(status, detail=detail)
+		# A web page where an API was expected: a wrong address or a captive portal.
+		return UnexpectedResponse(detail=detail)
+	return None
 
 
 def mapStreamFailure(

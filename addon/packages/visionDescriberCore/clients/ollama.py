@@ -31,11 +31,6 @@ class OllamaClient(VisionClient):
 		# Plain Ollama needs no key; one is sent only when configured (Ollama behind a proxy, or cloud).
 		return super()._authHeaders()
 
-	def _requireModel(self) -> str:
-		if not self.config.model:
-			raise ModelNotChosen()
-		return self.config.model
-
 	def _messages(self, conversation: Conversation) -> list[dict]:
 		messages: list[dict] = []
 		if conversation.systemPrompt:
@@ -176,5 +171,5 @@ class OllamaClient(VisionClient):
 				).format(model=model)
 			)
 		if probe:
-			say(self._probeLine(*self._probe(cancelToken)))
+			say(self._probe(cancelToken))
 		return report
