@@ -4,9 +4,10 @@ Tests make a gesture by subclassing `InputGesture` with `_get_identifiers`, as N
 classes do. `manager.executeGesture(gesture)` does what NVDA's InputManager.executeGesture does for
 the add-on (source/inputCore.py): a gesture whose `speechEffectWhenExecuted` is SPEECHEFFECT_CANCEL
 (every gesture by default: typed characters, command keys, a lone Control) queues
-`speech.cancelSpeech` on the event queue; then the script bound to it in a running global plugin
-(`getScript`) is queued with `scriptHandler.queueScript`; with no script, `NoInputGestureAction` is
-raised and NVDA lets the key through to the application.
+`speech.cancelSpeech` on the event queue; a modifier alone (`isModifier`) stops there with
+`NoInputGestureAction`; otherwise the script bound to it in a running global plugin (`getScript`)
+is queued with `scriptHandler.queueScript`; with no script, `NoInputGestureAction` is raised and
+NVDA lets the key through to the application.
 """
 
 import baseObject
@@ -65,10 +66,11 @@ class InputManager(baseObject.AutoPropertyObject):
 		import scriptHandler
 		import speech
 
-		if gesture.isModifier:
-			raise NoInputGestureAction
 		if gesture.speechEffectWhenExecuted == gesture.SPEECHEFFECT_CANCEL:
 			queueHandler.queueFunction(queueHandler.eventQueue, speech.cancelSpeech)
+		if gesture.isModifier:
+			# A lone modifier (Control) has cancelled speech above and runs no script.
+			raise NoInputGestureAction
 		for plugin in list(globalPluginHandler.runningPlugins):
 			script = plugin.getScript(gesture)
 			if script:

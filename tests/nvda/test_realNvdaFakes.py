@@ -65,6 +65,22 @@ def test_everyGestureCancelsSpeechBeforeItsScriptRuns():
 	globalPluginHandler.runningPlugins.discard(plugin)
 
 
+def test_aLoneControlCancelsSpeechAndRunsNoScript():
+	"""inputCore.InputManager.executeGesture: the speech effect comes before `isModifier` stops it."""
+	import inputCore
+	import queueHandler
+	import speech
+	from nvdaHarness import makeGesture
+
+	control = makeGesture("kb:control")
+	control.isModifier = True
+	speech.speak(["an answer being read"])
+	with pytest.raises(inputCore.NoInputGestureAction):
+		inputCore.manager.executeGesture(control)
+	queueHandler.testing.pump()
+	assert speech.testing.cutOff == ["an answer being read"]
+
+
 def test_aWindowComingToTheForegroundCancelsSpeech():
 	import speech
 	from NVDAObjects import NVDAObject

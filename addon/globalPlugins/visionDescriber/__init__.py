@@ -94,7 +94,7 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 	def terminate(self):
 		try:
 			self.layer.leave()
-			self.speech.stopWaiting()
+			self.speech.terminate()
 			# The worker first: nothing may be spoken or shown once NVDA is leaving.
 			if not self.describer.terminate(timeout=1.0):
 				log.warning("Vision Describer: the worker did not stop within a second")

@@ -13,6 +13,8 @@ stays 0. A describe started from the layer therefore keeps its first key bound o
 `DOUBLE_PRESS_SECONDS` (`armRepeatWindow`): "NVDA+alt+v, v, v" is a double press.
 
 The help and the busy sentence are made from the same table, with keys as NVDA shows them.
+
+Entering is a tone for the ear and a short braille message for the fingers (`LAYER_BRAILLE`).
 """
 
 import functools
@@ -23,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 import addonHandler
 import inputCore
 import tones
+
+from . import brailleOutput
 
 if TYPE_CHECKING:
 	from . import GlobalPlugin
@@ -35,6 +39,8 @@ ENTRY_GESTURE = "kb:NVDA+alt+v"
 LEAVE_LAYER_GESTURE = "kb:escape"
 #: The command whose layer key the busy sentence names.
 CANCEL_COMMAND = "cancel"
+#: The command whose layer key the layer's braille message names.
+HELP_COMMAND = "layerHelp"
 #: A describe command repeated within this time (from the previous one's start) through the layer
 #: counts as a double press, as NVDA's own repeat count does for direct gestures.
 DOUBLE_PRESS_SECONDS = 0.6
@@ -67,6 +73,7 @@ class CommandLayer:
 		self._active = True
 		self._plugin.bindGestures(layerGestures(self._plugin.commands))
 		tones.beep(*LAYER_TONE)
+		brailleOutput.flash(layerBrailleText(self._plugin.commands))
 
 	def leave(self) -> None:
 		if not self._active:
@@ -163,6 +170,14 @@ def helpText(commands: "Sequence[Command]") -> str:
 	# Translators: The end of the command layer's help: Escape leaves the layer.
 	entries.append(_("{key}: leave").format(key=gestureText(LEAVE_LAYER_GESTURE)))
 	return ". ".join(entries) + "."
+
+
+def layerBrailleText(commands: "Sequence[Command]") -> str:
+	"""What braille shows when the layer opens (the tone says it to the ear)."""
+	helpKey = commandNamed(commands, HELP_COMMAND).keys[0]
+	# Translators: Shown in braille when Vision Describer's command layer opens; {help} is the key
+	# that lists the commands (h).
+	return _("Vision Describer: press a letter, {help} for help").format(help=gestureText(helpKey))
 
 
 def busySentence(commands: "Sequence[Command]") -> str:
