@@ -414,7 +414,6 @@ def foregroundChanges() -> None:
 def test_closing_does_not_stop_an_answer_but_its_speech_does_not_resume_mid_sentence(setup):
 	import speech
 	import tones
-	from visionDescriber.speechOutput import READY_TONE
 
 	session = setup.describe()
 	dialog = setup.open()
@@ -438,6 +437,8 @@ def test_closing_does_not_stop_an_answer_but_its_speech_does_not_resume_mid_sent
 	wxHelpers.processEvents()
 	assert "It is small." not in messages()  # not resumed in the middle of the answer
 	assert speech.testing.cutOff[-1] == "January is lowest."
+	from visionDescriber.speechOutput import READY_TONE
+
 	assert tones.testing.beeps[-1][:2] == READY_TONE  # but a sign that it is complete
 	assert historyOf(setup.open()).endswith("Vision Describer: January is lowest. It is small.")
 
