@@ -145,14 +145,24 @@ def test_an_openai_error_event_speaks_a_sanitised_reason(noThreadLeak):
 	assert "\n" not in sentence and KEY not in sentence + caught.value.detail
 
 
-def test_a_server_error_status_with_a_message_says_it(ollama):
+def test_an_error_status_keeps_its_body_for_the_log(ollama):
+	"""Only an error inside a stream is told in the server's words; a status is enough to act on."""
 	ollama.queueChat(Reply.json({"error": "llama runner process has terminated: exit status 2"}, 500))
 	config = EndpointConfig(baseUrl=ollama.url, model="gemma3:4b")
 	with createClient(config) as client, pytest.raises(errors.ServerError) as caught:
 		streamAll(client)
-	assert caught.value.sentence == (
-		"The server had a problem (error 500): llama runner process has terminated: exit status 2."
-	)
+	assert caught.value.sentence == "The server had a problem (error 500). Try again later."
+	assert "exit status 2" in caught.value.detail
+
+
+def test_an_error_event_with_a_status_code_says_both(noThreadLeak):
+	event = {"error": {"message": "The server is overloaded", "code": 503}}
+	with FakeOpenAI() as server:
+		server.queueChat(Reply(200, [*sseLines(done=False)[:1], sseEvent(event)], "text/event-stream"))
+		config = EndpointConfig(provider="openaiCompatible", baseUrl=server.url + "/v1", model="gpt-4o-mini")
+		with createClient(config) as client, pytest.raises(errors.ServerError) as caught:
+			streamAll(client)
+	assert caught.value.sentence == "The server had a problem (error 503): The server is overloaded."
 
 
 def test_a_web_page_gives_no_reason(ollama):

@@ -1,5 +1,5 @@
 """Large pictures (issue 16): up to 200 megapixels are described within a stated peak memory, measured
-in a child process (its `ru_maxrss`), as the add-on and the command-line tool read them; HEIC gets its
+in a child process (its own high-water mark, VmHWM), as the add-on and the command-line tool read them; HEIC gets its
 own sentence; the band reader gives exactly what Pillow's whole decode gives."""
 
 import json
@@ -24,6 +24,19 @@ PEAK_MEMORY_MB = 250
 
 _MEASURE = """
 import json, resource, sys
+
+def peakMB():
+	# This process's own high-water mark: ru_maxrss would also count the parent's memory, which a
+	# child started with vfork holds until it calls exec.
+	try:
+		with open("/proc/self/status") as status:
+			for line in status:
+				if line.startswith("VmHWM:"):
+					return int(line.split()[1]) / 1024
+	except OSError:
+		pass
+	return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 from visionDescriberCore.imaging.imageSources import loadImageFile
 from visionDescriberCore.imaging.preparation import policyForProvider, prepareImage
 draft = int(sys.argv[2]) or None
@@ -33,7 +46,7 @@ colours = [image.getpixel((image.width // 4, image.height * row // 8)) for row i
 colours += [image.getpixel((image.width * 3 // 4, image.height // 2))]
 print(json.dumps({
 	"loaded": image.size, "sent": [prepared.width, prepared.height], "colours": colours,
-	"peakMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+	"peakMB": peakMB(),
 }))
 """
 

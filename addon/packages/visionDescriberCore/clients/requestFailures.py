@@ -1,4 +1,4 @@
-"""What a failed request becomes: one typed error from `errors.py`, its detail redacted and logged once.
+"""What a failed request becomes: one typed error from the `errors` package, its detail redacted and logged once.
 
 Runs on the worker, inside the client's call. Four things can go wrong, and each has one method:
 the connection gives no answer (`fromConnection`: what requests or urllib3 raised), the answer is an
@@ -113,7 +113,6 @@ class FailureTranslator:
 				detail=detail,
 				modelRequest=modelRequest,
 				where=self.where,
-				reason="" if failure.info.isHtml else self._reason(failure.info.message),
 			)
 		)
 
