@@ -333,7 +333,7 @@ def test_askingABlankPictureIsRefusedBeforeTheDialog(started):
 	started.waitForAnswer()
 	frame.Destroy()
 	assert started.plugin.questionDialog is None
-	assert started.spoken == ["The screen is black: Screen Curtain may be on. Nothing was sent."]
+	assert started.spoken == ["The screen is black. Nothing was sent. Screen Curtain may be on."]
 
 
 def test_anEmptyQuestionDescribesAsUsual(started, picture):
