@@ -343,6 +343,141 @@ class KeyStoreUnavailable(VisionDescriberError):
 		)
 
 
+# --- Voice: the microphone, the recording and speech to text ---------------------------------------
+
+
+class MicrophoneUnavailable(VisionDescriberError):
+	"""No recording device could be opened: none connected, turned off, or in use."""
+
+	NONE = "none"  # Windows lists no recording device
+	BUSY = "busy"  # another program holds it and does not share
+	FAILED = "failed"  # the device refused to start for another reason
+
+	def __init__(self, reason: str = NONE, detail: str = ""):
+		super().__init__(detail)
+		self.reason = reason
+
+	@property
+	def sentence(self) -> str:
+		if self.reason == self.BUSY:
+			# Translators: said when recording a spoken question cannot start.
+			return _("The microphone is in use by another program. Close that program and try again.")
+		return _(
+			# Translators: said when recording a spoken question cannot start; the places named are
+			# those of Windows 11 Settings.
+			"No microphone could be opened. Connect one, and check that it is turned on in Windows "
+			"Settings, System, Sound, and allowed in Privacy & security, Microphone."
+		)
+
+
+class MicrophoneSilent(VisionDescriberError):
+	"""The recording was exact digital silence: what Windows delivers when privacy settings block it."""
+
+	@property
+	def sentence(self) -> str:
+		return _(
+			# Translators: said when a recording is exact digital silence.
+			"The microphone sends only silence: Windows may be blocking it. Allow desktop apps to use "
+			"the microphone in Windows Settings, Privacy & security, Microphone."
+		)
+
+
+class NothingHeard(VisionDescriberError):
+	"""The recording ended with no speech in it; nothing was sent."""
+
+	@property
+	def sentence(self) -> str:
+		# Translators: said when a spoken question was recorded but nothing was said.
+		return _("I heard nothing.")
+
+
+class UnreadableAudio(VisionDescriberError):
+	"""An audio file that is not a WAV file this tool can read (command line)."""
+
+	def __init__(self, source: str, detail: str = "", missing: bool = False):
+		super().__init__(detail)
+		self.source = source
+		self.missing = missing
+
+	@property
+	def sentence(self) -> str:
+		if self.missing:
+			# Translators: {source} is a file name.
+			return _("The file {source} was not found.").format(source=self.source)
+		# Translators: {source} is a file name.
+		return _("Could not read audio from {source}. Use a WAV file (PCM).").format(source=self.source)
+
+
+class AudioTooLarge(VisionDescriberError):
+	"""The speech-to-text server refused the recording's size (413, or a size message)."""
+
+	@property
+	def sentence(self) -> str:
+		return _(
+			# Translators: the speech-to-text server refused a recording for its size.
+			"The recording is too long for the speech-to-text server. Ask a shorter question, "
+			"or lower the longest recording in the voice settings."
+		)
+
+
+class AudioRejected(VisionDescriberError):
+	"""The speech-to-text server could not use the audio (a 400 about the file, or a decode error)."""
+
+	def __init__(self, tooShort: bool = False, detail: str = ""):
+		super().__init__(detail)
+		self.tooShort = tooShort
+
+	@property
+	def sentence(self) -> str:
+		if self.tooShort:
+			# Translators: the speech-to-text server refused a recording as too short.
+			return _("The recording was too short to understand. Speak again.")
+		return _(
+			# Translators: the speech-to-text server refused the recording (bad or damaged audio).
+			"The speech-to-text server could not use the recording. Try again; if it repeats, "
+			"check the server's log."
+		)
+
+
+class LanguageNotSupported(VisionDescriberError):
+	def __init__(self, language: str, detail: str = ""):
+		super().__init__(detail)
+		self.language = language
+
+	@property
+	def sentence(self) -> str:
+		# Translators: {language} is a language code such as pt.
+		return _(
+			"The speech-to-text server does not know the language {language}. "
+			"Choose another language in the voice settings."
+		).format(language=self.language)
+
+
+class NoTranscriptionService(VisionDescriberError):
+	"""The address answers, but not as a speech-to-text server (404 for the path, a web page)."""
+
+	def __init__(self, url: str, detail: str = ""):
+		super().__init__(detail)
+		self.url = url
+
+	@property
+	def sentence(self) -> str:
+		# Translators: {url} is the address of the speech-to-text server.
+		return _(
+			"There is no speech-to-text service at {url}. Check the speech-to-text address in the "
+			"voice settings."
+		).format(url=self.url)
+
+
+class EmptyTranscript(VisionDescriberError):
+	"""The server transcribed the recording as nothing (or only a silence marker); nothing was asked."""
+
+	@property
+	def sentence(self) -> str:
+		# Translators: the speech-to-text server found no words in a recording.
+		return _("No words were recognised. Speak again, a little closer to the microphone.")
+
+
 def redact(text: str, *secrets: str | None) -> str:
 	"""Removes every secret from text meant for a log line or an error detail."""
 	for secret in secrets:
