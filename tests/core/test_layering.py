@@ -32,8 +32,10 @@ RANKS = {
 	"settings": 7,
 	"apiKeys": 7,
 	"describing": 8,
-	"cli": 9,
-	"__main__": 10,
+	"voiceQuestions": 8,
+	"voiceCli": 9,
+	"cli": 10,
+	"__main__": 11,
 }
 
 
