@@ -6,6 +6,7 @@
 	python -m visionDescriberCore ask --region 0,0,800,600 "What does the dialog say?" --model gemma3
 	python -m visionDescriberCore models
 	python -m visionDescriberCore check --provider openai --model gpt-4o-mini --api-key-env OPENAI_API_KEY
+	python -m visionDescriberCore transcribe question.wav   (and ask ... --question-audio: see voiceCli)
 
 Every picture, from a file or the screen, is prepared exactly as the add-on prepares it (scaled for
 the provider, PNG or JPEG by content); --save-image writes the very bytes that are sent.
@@ -21,13 +22,13 @@ import re
 import sys
 from urllib.parse import urlsplit
 
-from . import __version__
+from . import __version__, voiceCli
 from .cancellation import CancelToken
 from .clients import AZURE, OLLAMA, OPENAI, OPENAI_COMPATIBLE, EndpointConfig, createClient
 from .clients.streaming import Finished, ReasoningDelta, TextDelta
 from .conversation.conversation import Conversation
 from .conversation.prompts import DEFAULT_PRESET, buildDescribePrompt, buildSystemPrompt
-from .errors import Cancelled, VisionDescriberError
+from .errors import Cancelled, UsageError, VisionDescriberError
 from .media import PreparedImage
 
 #: The add-on's own default request, so the terminal shows what NVDA users will hear.
@@ -57,16 +58,6 @@ _OPTION_DEFAULTS = {
 	"saveImage": None,
 	"maxSide": None,
 }
-
-
-class UsageError(VisionDescriberError):
-	def __init__(self, message: str):
-		super().__init__(message)
-		self.message = message
-
-	@property
-	def sentence(self) -> str:
-		return self.message
 
 
 def _commonOptions() -> argparse.ArgumentParser:
@@ -107,6 +98,7 @@ def _commonOptions() -> argparse.ArgumentParser:
 
 def buildParser() -> argparse.ArgumentParser:
 	common = _commonOptions()
+	voiceCli.addSpeechOptions(common)
 	parser = argparse.ArgumentParser(
 		prog="python -m visionDescriberCore",
 		description="Describe pictures with a vision model (Ollama, OpenAI or an OpenAI-compatible server).",
@@ -123,8 +115,9 @@ def buildParser() -> argparse.ArgumentParser:
 	ask = commands.add_parser(
 		"ask", parents=[common], allow_abbrev=False, help="ask QUESTION about IMAGE_FILE (or the screen)"
 	)
-	ask.add_argument("words", metavar="[IMAGE_FILE] QUESTION", nargs="+")
+	ask.add_argument("words", metavar="[IMAGE_FILE] QUESTION", nargs="*")
 	_pictureOptions(ask)
+	voiceCli.addCommands(commands, common, ask)
 	commands.add_parser(
 		"models", parents=[common], allow_abbrev=False, help="list models, marking those that can see images"
 	)
@@ -165,7 +158,7 @@ def _region(text: str):
 	return Rect(left, top, width, height)
 
 
-_KEY_OPTIONS = ("--api-key", "--apikey", "--key", "--token")
+_KEY_OPTIONS = ("--api-key", "--apikey", "--key", "--token", *voiceCli.KEY_OPTIONS)
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -184,8 +177,9 @@ def parseArguments(argv: list[str] | None = None) -> argparse.Namespace:
 	for name, default in _OPTION_DEFAULTS.items():
 		if not hasattr(args, name):
 			setattr(args, name, default)
-	if args.command == "ask":
-		if len(args.words) > 2:
+	voiceCli.fillDefaults(args)
+	if args.command == "ask" and not voiceCli.takeAskWords(args):
+		if not args.words or len(args.words) > 2:
 			raise UsageError('Put the question in quotes: ask IMAGE_FILE "QUESTION".')
 		args.image = args.words[0] if len(args.words) == 2 else None
 		args.question = args.words[-1]
@@ -310,8 +304,12 @@ def _runCommand(client, args, token: CancelToken) -> int:
 		conversation.addUserTurn(args.prompt or DEFAULT_DESCRIBE_PROMPT, loadInputImage(args))
 		return _describe(client, args, conversation, token)
 	if args.command == "ask":
+		image = loadInputImage(args)
+		question = (
+			voiceCli.spokenQuestion(args, client.config, token) if args.questionAudio else args.question
+		)
 		conversation = Conversation(args.prompt or buildSystemPrompt())
-		conversation.addUserTurn(args.question, loadInputImage(args))
+		conversation.addUserTurn(question, image)
 		return _describe(client, args, conversation, token)
 	if args.command == "models":
 		return _models(client)
@@ -360,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
 	client = None
 	try:
 		config = configFromArguments(args)
+		if args.command == "transcribe":
+			return voiceCli.runTranscribe(args, config, token)
 		if args.command in ("describe", "ask") and not config.model:
 			raise UsageError("Choose a model with --model NAME. The models command lists them.")
 		client = createClient(config)

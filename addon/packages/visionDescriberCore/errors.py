@@ -314,6 +314,21 @@ class NoImageFound(VisionDescriberError):
 		return _("There is no image on the clipboard and no image file is selected.")
 
 
+# --- The command line ----------------------------------------------------------------------------
+
+
+class UsageError(VisionDescriberError):
+	"""A mistake in a command line (exit status 2); the message is the sentence, in English."""
+
+	def __init__(self, message: str):
+		super().__init__(message)
+		self.message = message
+
+	@property
+	def sentence(self) -> str:
+		return self.message
+
+
 # --- Credential store --------------------------------------------------------------------------
 
 
