@@ -56,6 +56,24 @@ SPOKEN_ERRORS = [
 			e.KeyStoreUnavailable.DELETE,
 		)
 	),
+	*(
+		e.MicrophoneUnavailable(reason)
+		for reason in (
+			e.MicrophoneUnavailable.NONE,
+			e.MicrophoneUnavailable.BUSY,
+			e.MicrophoneUnavailable.FAILED,
+		)
+	),
+	e.MicrophoneSilent(),
+	e.NothingHeard(),
+	e.UnreadableAudio("question.mp3"),
+	e.UnreadableAudio("question.wav", missing=True),
+	e.AudioTooLarge(),
+	e.AudioRejected(),
+	e.AudioRejected(tooShort=True),
+	e.LanguageNotSupported("xx"),
+	e.NoTranscriptionService("http://127.0.0.1:8000/v1"),
+	e.EmptyTranscript(),
 ]
 
 
@@ -86,6 +104,7 @@ def test_the_list_above_covers_every_error_class():
 	classes = {
 		cls
 		for _, cls in inspect.getmembers(e, inspect.isclass)
-		if issubclass(cls, e.VisionDescriberError) and cls is not e.Cancelled
+		# A command-line mistake is never spoken in NVDA: the command line prints it.
+		if issubclass(cls, e.VisionDescriberError) and cls not in (e.Cancelled, e.UsageError)
 	}
 	assert classes - {type(error) for error in SPOKEN_ERRORS} == set()
