@@ -13,12 +13,14 @@ from servers.fakeTranscription import QUESTION, FakeTranscription
 from servers.httpServer import Disconnect, Reply, Stall, freePort
 from visionDescriberCore import errors
 from visionDescriberCore.cancellation import CancelToken
+from visionDescriberCore.clients.errorMapping import parseErrorBody
 from visionDescriberCore.clients.transcription import (
 	TranscriptionClient,
 	TranscriptionConfig,
 	candidateUrls,
 	cleanTranscript,
 	languageCode,
+	mapTranscriptionError,
 )
 from visionDescriberCore.voice import pcm
 
@@ -393,3 +395,50 @@ def test_transcribingIsSafeFromManyThreads(servers, questionWav):
 		thread.join(10)
 	stt.close()
 	assert results == [QUESTION] * 3
+
+
+@pytest.mark.parametrize(
+	("status", "body", "expected"),
+	[
+		(
+			404,
+			'{"detail": "Model \'tiny\' is not supported. If you think this is a mistake, please open an issue."}',
+			errors.ModelNotFound,
+		),
+		(
+			400,
+			'{"error": {"message": "The model does not support Transcriptions API", "type": "BadRequestError", "code": 400}}',
+			errors.ModelNotFound,
+		),
+		(
+			415,
+			'{"detail": "Failed to decode audio. The provided file type is not supported."}',
+			errors.AudioRejected,
+		),
+		(
+			422,
+			'{"detail": [{"type": "missing", "loc": ["body", "file"], "msg": "Field required"}]}',
+			errors.AudioRejected,
+		),
+		(404, "File Not Found (/v1/audio/transcriptions)", type(None)),
+		(502, "<html><body>Bad Gateway</body></html>", errors.ServerError),
+		(
+			403,
+			'{"error": {"message": "Country, region, or territory not supported"}}',
+			errors.PermissionDenied,
+		),
+	],
+)
+def test_whatEachErrorAnswerBecomes(status, body, expected):
+	contentType = "text/html" if body.startswith("<") else "application/json"
+	error = mapTranscriptionError(
+		status,
+		parseErrorBody(body, contentType),
+		{},
+		model="tiny",
+		language="pt",
+		keyPresent=False,
+		where="x",
+		detail="d",
+	)
+	assert type(error) is expected

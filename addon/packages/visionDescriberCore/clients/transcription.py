@@ -74,6 +74,8 @@ _MODEL_WORDS = (
 	"unknown model",
 	"invalid model",
 	"model not found",
+	"not supported",  # speaches: "Model '...' is not supported."
+	"does not support",  # vLLM: "The model does not support Transcriptions API"
 )
 _TOO_LARGE_WORDS = (
 	"too large",
