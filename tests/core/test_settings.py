@@ -255,3 +255,48 @@ def test_a_key_travels_unencrypted_only_over_http_to_another_computer():
 	assert not isLoopbackHost("localhost.example.com") and not isLoopbackHost("")
 	assert dataclasses.replace(Settings(), baseUrl="http://10.0.0.5:11434").keyTravelsUnencrypted
 	assert not Settings().keyTravelsUnencrypted
+
+
+def test_spoken_questions_are_transcribed_locally_by_default():
+	settings = Settings()
+	assert isLoopbackHost(re.match(r"https?://([^:/]+)", settings.sttBaseUrl).group(1))
+	assert settings.sttBaseUrl == "http://127.0.0.1:8000/v1"  # speaches' port, OpenAI's path
+	assert (settings.sttLanguage, settings.voiceTarget, settings.maxRecordingSeconds) == ("", "navigator", 30)
+	assert settings.speakTranscript and not settings.voiceNewPicture and not settings.voiceFillQuestion
+
+
+def test_voice_settings_survive_nvda_ini_and_their_problems_are_sentences():
+	changed = dataclasses.replace(
+		Settings(),
+		sttBaseUrl="https://api.openai.com/v1",
+		sttModel="gpt-4o-mini-transcribe",
+		sttLanguage="pt",
+		voiceTarget="screen",
+		maxRecordingSeconds=60,
+	)
+	conf, _ = loadConfig()
+	conf[SECTION].update(changed.toConfig())
+	written = io.BytesIO()
+	conf.write(written)
+	reread, result = loadConfig(written.getvalue().decode("utf-8"))
+	assert result is True and Settings.fromConfig(reread[SECTION]) == changed
+	cleaned = dataclasses.replace(
+		Settings(), sttBaseUrl=" 192.168.1.5:8000/v1 ", sttLanguage=" de "
+	).cleaned()
+	assert (cleaned.sttBaseUrl, cleaned.sttLanguage, cleaned.problems()) == (
+		"http://192.168.1.5:8000/v1",
+		"de",
+		[],
+	)
+	problems = dataclasses.replace(
+		Settings(), sttBaseUrl="", sttLanguage="Portuguese!", maxRecordingSeconds=2
+	)
+	assert [(p.field, p.sentence) for p in problems.problems()] == [
+		("sttBaseUrl", "Enter the speech-to-text server's address, such as http://127.0.0.1:8000/v1."),
+		(
+			"sttLanguage",
+			"Enter the language of your spoken questions as a code such as pt, or leave it blank.",
+		),
+		("maxRecordingSeconds", "Enter a number from 5 to 120."),
+	]
+	assert dataclasses.replace(Settings(), sttBaseUrl="ftp://x").problems()[0].field == "sttBaseUrl"

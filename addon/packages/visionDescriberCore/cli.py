@@ -16,7 +16,8 @@ mistake in the command, 130 for Ctrl+C (`cliOutput`). A key is only ever read fr
 variable, never from the command line (where it would end up in the shell history and the process
 list).
 
-A new command is a parser in `buildParser`, its checks in `_checkCommand` and a runner in `COMMANDS`.
+A new command is a parser in `buildParser`, its checks in `_checkCommand` and a runner in `COMMANDS`;
+the voice commands (`transcribe`, `ask --question-audio`) live in `voiceCli`.
 """
 
 import argparse
@@ -26,7 +27,7 @@ import os
 import re
 import sys
 
-from . import __version__
+from . import __version__, voiceCli
 from .cancellation import CancelToken
 from .clients import AZURE, OLLAMA, OPENAI, OPENAI_COMPATIBLE, EndpointConfig, createClient
 from .clients.endpoint import hostOf
@@ -217,6 +218,7 @@ def _commonOptions() -> argparse.ArgumentParser:
 
 def buildParser() -> argparse.ArgumentParser:
 	common = _commonOptions()
+	voiceCli.addSpeechOptions(common)
 	parser = _Parser(
 		prog=PROGRAM,
 		description="Describe pictures with a vision model (Ollama, OpenAI or an OpenAI-compatible server).",
@@ -235,6 +237,7 @@ def buildParser() -> argparse.ArgumentParser:
 	)
 	ask.add_argument("words", metavar="[IMAGE_FILE] QUESTION", nargs="*")
 	_pictureOptions(ask)
+	voiceCli.addCommands(commands, common, ask)
 	commands.add_parser(
 		"models", parents=[common], allow_abbrev=False, help="list models, marking those that can see images"
 	)
@@ -268,7 +271,7 @@ def _pictureOptions(parser: argparse.ArgumentParser) -> None:
 
 # --- From arguments to a command ----------------------------------------------------------------------
 
-_KEY_OPTIONS = ("--api-key", "--apikey", "--key", "--token")
+_KEY_OPTIONS = ("--api-key", "--apikey", "--key", "--token", *voiceCli.KEY_OPTIONS)
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NEGATIVE_REGION = re.compile(r"-\d+(,-?\d+){3}")
 
@@ -293,7 +296,8 @@ def parseArguments(argv: list[str] | None = None) -> argparse.Namespace:
 	for name, default in _OPTION_DEFAULTS.items():
 		if not hasattr(args, name):
 			setattr(args, name, default)
-	if args.command == "ask":
+	voiceCli.fillDefaults(args)
+	if args.command == "ask" and not voiceCli.takeAskWords(args):
 		_askWords(args)
 	if args.command in PICTURE_COMMANDS:
 		sources = sum((bool(args.image), args.screen, args.region is not None))
@@ -463,8 +467,10 @@ def _describeCommand(client, args, token: CancelToken) -> int:
 
 
 def _askCommand(client, args, token: CancelToken) -> int:
+	image = loadInputImage(args)
+	question = voiceCli.spokenQuestion(args, client.config, token) if args.questionAudio else args.question
 	conversation = Conversation(args.prompt or buildSystemPrompt())
-	conversation.addUserTurn(args.question, loadInputImage(args))
+	conversation.addUserTurn(question, image)
 	return _describe(client, args, conversation, token)
 
 
@@ -475,6 +481,8 @@ COMMANDS = {"describe": _describeCommand, "ask": _askCommand, "models": _models,
 def _run(args: argparse.Namespace, token: CancelToken) -> int:
 	try:
 		config = configFromArguments(args)
+		if args.command == "transcribe":
+			return voiceCli.runTranscribe(args, config, token)
 		_checkCommand(args, config)
 		client = createClient(config)
 	except InvalidAddress as error:

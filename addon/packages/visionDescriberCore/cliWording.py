@@ -59,6 +59,12 @@ CLI_HINTS: Hints = {
 	Hint.BLACK_SCREEN: lambda: _("The screen may be locked, asleep or showing protected video."),
 	# Translators: command-line tool; where the details of a failure are.
 	Hint.SEE_LOG: lambda: _("Add --verbose to see the details."),
+	# Translators: command-line tool; the speech-to-text server refused a recording for its size.
+	Hint.SHORTER_RECORDING: lambda: _("Use a shorter recording."),
+	# Translators: command-line tool; the speech-to-text server does not know the language.
+	Hint.CHOOSE_LANGUAGE: lambda: _("Name another with --stt-language CODE, or leave it out."),
+	# Translators: command-line tool; the speech-to-text address is wrong.
+	Hint.CHECK_STT_ADDRESS: lambda: _("Check the address given with --stt-base-url."),
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from .clients.endpoint import DEFAULT_BASE_URLS, addressProblem, hostOf, isLoopbackHost
 from .clients.endpoint import PROVIDERS as CLIENT_PROVIDERS
+from .clients.transcription import DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_TRANSCRIPTION_URL
 from .conversation.prompts import CUSTOM_PRESET, DEFAULT_PRESET, PRESETS
 from .errors import InvalidAddress
 from .i18n import _
@@ -25,6 +26,8 @@ log = logging.getLogger("visionDescriber")
 # Providers and their default addresses have one home, next to the clients that use them.
 PROVIDERS = CLIENT_PROVIDERS
 IMAGE_DETAILS = ("auto", "low", "high")
+#: What a spoken question looks at when it takes a picture of its own.
+VOICE_TARGETS = ("navigator", "foreground", "screen")
 
 DEFAULT_MODELS = {
 	"ollama": "gemma3",
@@ -91,6 +94,23 @@ class Settings:
 	# --- History
 	recentConversations: int = _integer(10, 0, 50, "conversations kept in memory for review")
 	resultCacheSize: int = _integer(20, 0, 200, "answers kept for identical requests; 0 turns it off")
+	# --- Spoken questions: speech to text (its own endpoint, local by default) and what is asked
+	sttBaseUrl: str = _string(
+		DEFAULT_TRANSCRIPTION_URL, "speech-to-text server, OpenAI-compatible, address with /v1 (speaches)"
+	)
+	sttModel: str = _string(DEFAULT_TRANSCRIPTION_MODEL, "speech-to-text model as the server knows it")
+	sttLanguage: str = _string("", "language of spoken questions (e.g. pt); blank means NVDA's language")
+	speakTranscript: bool = _boolean(True, 'say "You asked: ..." before the answer')
+	voiceNewPicture: bool = _boolean(False, "take a new picture for each spoken question")
+	voiceTarget: str = _option(
+		"navigator",
+		VOICE_TARGETS,
+		"what a spoken question's own picture shows: navigator, foreground or screen",
+	)
+	voiceFillQuestion: bool = _boolean(
+		False, "follow-up dialog: put a spoken question in the question field instead of sending it"
+	)
+	maxRecordingSeconds: int = _integer(30, 5, 120, "longest spoken question in seconds")
 
 	@classmethod
 	def fromConfig(cls, section: Mapping) -> "Settings":
@@ -132,16 +152,16 @@ class Settings:
 		"""The same settings as a user means them: text fields without surrounding spaces, a blank
 		language as "auto", and "http://" before an address typed without a scheme
 		("192.168.1.20:11434")."""
-		baseUrl = self.baseUrl.strip()
-		if baseUrl and "://" not in baseUrl:
-			baseUrl = "http://" + baseUrl
 		return replace(
 			self,
-			baseUrl=baseUrl,
+			baseUrl=_withScheme(self.baseUrl.strip()),
 			model=self.model.strip(),
 			customPrompt=self.customPrompt.strip(),
 			responseLanguage=self.responseLanguage.strip() or "auto",
 			azureApiVersion=self.azureApiVersion.strip(),
+			sttBaseUrl=_withScheme(self.sttBaseUrl.strip()),
+			sttModel=self.sttModel.strip(),
+			sttLanguage=self.sttLanguage.strip(),
 		)
 
 	def problems(self) -> list["Problem"]:
@@ -197,7 +217,27 @@ def _fieldProblem(settings: Settings, spec) -> Problem | None:
 	elif name == "responseLanguage" and value != "auto" and not _LANGUAGE_CODE.match(value):
 		# Translators: said when settings cannot be saved; de and pt_BR are language codes.
 		sentence = _("Enter a language code such as de or pt_BR, or choose a language from the list.")
+	elif name in ("sttBaseUrl", "sttLanguage"):
+		sentence = _speechToTextProblem(name, value)
 	return Problem(name, sentence) if sentence else None
+
+
+def _withScheme(url: str) -> str:
+	return "http://" + url if url and "://" not in url else url
+
+
+def _speechToTextProblem(name: str, value: str) -> str | None:
+	if name == "sttLanguage":
+		if value and not _LANGUAGE_CODE.match(value):
+			# Translators: said when settings cannot be saved; pt is a language code.
+			return _("Enter the language of your spoken questions as a code such as pt, or leave it blank.")
+		return None
+	if not value.strip():
+		# Translators: said when settings cannot be saved; {url} is an address.
+		return _("Enter the speech-to-text server's address, such as {url}.").format(
+			url=DEFAULT_TRANSCRIPTION_URL
+		)
+	return _baseUrlProblem(value, "openaiCompatible")
 
 
 def _baseUrlProblem(url: str, provider: str) -> str | None:

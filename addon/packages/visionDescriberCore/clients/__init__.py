@@ -11,6 +11,8 @@ What lives here:
   how to reach a model), `streaming` (the NDJSON and SSE parsers; here because only the clients
   read wire formats) with `streamEvents` (what a stream yields) and `splitters` (lines, inline
   thinking), `probe` (the test picture `check` sends);
+- speech to text: `transcription` (a recording sent to any OpenAI-compatible
+  `/audio/transcriptions`, or whisper.cpp's `/inference`), on the same transport;
 - below the providers' line of sight: `transport` (the session, sockets a cancel can break,
   timeouts, redirects, where a key may travel), `requestFailures` and `errorMapping` (what a
   failure becomes).

@@ -302,11 +302,13 @@ class Transport:
 		*,
 		headers: dict[str, str],
 		json=None,
+		data: bytes | None = None,
 		params: dict | None = None,
 		cancelToken: CancelToken | None = None,
 		readTimeout: float | None = None,
 	) -> Exchange:
-		"""The open answer of a request with a 1xx-2xx status, its body still to read.
+		"""The open answer of a request with a 1xx-2xx status, its body still to read. The body is
+		`json`, or `data` as it is (a multipart upload; its Content-Type goes in headers).
 
 		Raises ConnectionFailure when no answer came, HttpFailure for an error status (its body read
 		and the connection closed), Cancelled when the token fired while that body was read.
@@ -318,6 +320,7 @@ class Transport:
 				method,
 				url,
 				json=json,
+				data=data,
 				params=params,
 				headers=headers,
 				stream=True,

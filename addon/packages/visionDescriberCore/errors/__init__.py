@@ -14,7 +14,7 @@ are in `cliWording`. `error.sentenceIn(hints)` puts the two together; `error.sen
 
 What lives here: `base` (the base class, the hints, `redact` and `plainReason`), `server` (the
 address, the connection, the model, the key, the answer) and `local` (capture, pictures, the
-credential store). Everything is imported from this package: `from ..errors import TimedOut`.
+credential store) and `voice` (the microphone, the recording, speech to text). Everything is imported from this package: `from ..errors import TimedOut`.
 """
 
 from .base import ADDON_HINTS, REASON_LIMIT, Hint, Hints, VisionDescriberError, plainReason, redact
@@ -48,27 +48,46 @@ from .server import (
 	TimedOut,
 	UnexpectedResponse,
 )
+from .voice import (
+	AudioRejected,
+	AudioTooLarge,
+	EmptyTranscript,
+	LanguageNotSupported,
+	MicrophoneSilent,
+	MicrophoneUnavailable,
+	NothingHeard,
+	NoTranscriptionService,
+	UnreadableAudio,
+)
 
 __all__ = [
 	"ADDON_HINTS",
 	"REASON_LIMIT",
+	"AudioRejected",
+	"AudioTooLarge",
 	"AuthenticationFailed",
 	"BlankCapture",
 	"Cancelled",
 	"CaptureFailed",
 	"CaptureRefused",
 	"ContextTooLong",
+	"EmptyTranscript",
 	"Hint",
 	"Hints",
 	"ImageTooLarge",
 	"InsecureConnection",
 	"InvalidAddress",
 	"KeyStoreUnavailable",
+	"LanguageNotSupported",
+	"MicrophoneSilent",
+	"MicrophoneUnavailable",
 	"ModelCannotSee",
 	"ModelNotChosen",
 	"ModelNotFound",
 	"NoImageFound",
+	"NoTranscriptionService",
 	"NotAnOllamaServer",
+	"NothingHeard",
 	"PermissionDenied",
 	"QuotaExceeded",
 	"RateLimited",
@@ -79,6 +98,7 @@ __all__ = [
 	"StreamCutShort",
 	"TimedOut",
 	"UnexpectedResponse",
+	"UnreadableAudio",
 	"UnreadableImage",
 	"VisionDescriberError",
 	"plainReason",

@@ -30,6 +30,9 @@ class Hint:
 	LOWER_IMAGE_SIZE = "lowerImageSize"
 	BLACK_SCREEN = "blackScreen"
 	SEE_LOG = "seeLog"
+	SHORTER_RECORDING = "shorterRecording"
+	CHOOSE_LANGUAGE = "chooseLanguage"
+	CHECK_STT_ADDRESS = "checkSttAddress"
 
 
 Hints = Mapping[str, Callable[[], str]]
@@ -70,6 +73,14 @@ ADDON_HINTS: Hints = {
 	Hint.BLACK_SCREEN: lambda: _("Screen Curtain may be on."),
 	# Translators: where the details of a failure are.
 	Hint.SEE_LOG: lambda: _("Details are in the NVDA log."),
+	# Translators: the speech-to-text server refused a recording for its size.
+	Hint.SHORTER_RECORDING: lambda: _(
+		"Ask a shorter question, or lower the longest recording in the voice settings."
+	),
+	# Translators: the speech-to-text server does not know the language asked for.
+	Hint.CHOOSE_LANGUAGE: lambda: _("Choose another language in the voice settings."),
+	# Translators: the speech-to-text address does not answer as a speech-to-text server.
+	Hint.CHECK_STT_ADDRESS: lambda: _("Check the speech-to-text address in the voice settings."),
 }
 
 
