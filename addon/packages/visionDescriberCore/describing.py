@@ -219,6 +219,20 @@ class Describer:
 	def cancel(self) -> bool:
 		return self.runner.cancel()
 
+	def pipeline(self, settings: Settings) -> Any:
+		"""What watching and "what changed?" (the watch folder) use: this worker and this client, so
+		a watch request and a describe never run at once. Main thread; returns a `watch.pipeline.Pipeline`."""
+		from .imaging.preparation import policyForProvider
+		from .watch.pipeline import Pipeline
+
+		language = settings.effectiveLanguage(self._getLanguage())
+		return Pipeline(
+			runner=self.runner,
+			policy=policyForProvider(settings.provider, settings.imageDetail, settings.maxImageSide or None),
+			streamAnswer=lambda request, token: answerText(self._clientFor(settings).stream(request, token)),
+			systemPrompt=buildSystemPrompt(language),
+		)
+
 	def terminate(self, timeout: float = 1.0) -> bool:
 		"""Cancels and ends the worker and any warm-up, waiting at most timeout seconds in all."""
 		deadline = time.monotonic() + timeout
@@ -299,7 +313,7 @@ class Describer:
 		)
 		for turn in session.conversation.turns:
 			(
-				request.addUserTurn(turn.text, turn.image)
+				request.addUserTurn(turn.text, turn.image, turn.earlierImages)
 				if turn.role == "user"
 				else request.addAssistantTurn(turn.text)
 			)
