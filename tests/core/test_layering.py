@@ -32,8 +32,9 @@ RANKS = {
 	"settings": 7,
 	"apiKeys": 7,
 	"describing": 8,
-	"cli": 9,
-	"__main__": 10,
+	"watchCli": 9,
+	"cli": 10,
+	"__main__": 11,
 }
 
 

@@ -21,7 +21,7 @@ import re
 import sys
 from urllib.parse import urlsplit
 
-from . import __version__
+from . import __version__, watchCli
 from .cancellation import CancelToken
 from .clients import AZURE, OLLAMA, OPENAI, OPENAI_COMPATIBLE, EndpointConfig, createClient
 from .clients.streaming import Finished, ReasoningDelta, TextDelta
@@ -29,6 +29,10 @@ from .conversation.conversation import Conversation
 from .conversation.prompts import DEFAULT_PRESET, buildDescribePrompt, buildSystemPrompt
 from .errors import Cancelled, VisionDescriberError
 from .media import PreparedImage
+
+#: Modules that add commands: each has COMMANDS, addCommands(commands, common, regionType) and
+#: run(args, config, client, token) -> exit status.
+COMMAND_MODULES = (watchCli,)
 
 #: The add-on's own default request, so the terminal shows what NVDA users will hear.
 DEFAULT_DESCRIBE_PROMPT = buildDescribePrompt(DEFAULT_PRESET)
@@ -131,6 +135,8 @@ def buildParser() -> argparse.ArgumentParser:
 	commands.add_parser(
 		"check", parents=[common], allow_abbrev=False, help="test the connection, the model and its vision"
 	)
+	for module in COMMAND_MODULES:
+		module.addCommands(commands, common, _region)
 	return parser
 
 
@@ -323,9 +329,12 @@ def main(argv: list[str] | None = None) -> int:
 	client = None
 	try:
 		config = configFromArguments(args)
-		if args.command in ("describe", "ask") and not config.model:
+		added = next((module for module in COMMAND_MODULES if args.command in module.COMMANDS), None)
+		if (args.command in ("describe", "ask") or added) and not config.model:
 			raise UsageError("Choose a model with --model NAME. The models command lists them.")
 		client = createClient(config)
+		if added is not None:
+			return added.run(args, config, client, token)
 		if args.command == "describe":
 			conversation = Conversation(buildSystemPrompt())
 			conversation.addUserTurn(args.prompt or DEFAULT_DESCRIBE_PROMPT, loadInputImage(args))
