@@ -79,12 +79,14 @@ def liveEvents(seconds: float):
 def playScene(connection, display: str, width: int, height: int, seconds: float) -> None:
 	"""Paints the scripted scene full screen at FPS; sends ("painted", kind, time) for each change."""
 	os.environ["DISPLAY"] = display
+	from dataclasses import replace
+
 	import wx
 	from watchScenes import ScriptedScene
 
 	app = wx.App(redirect=False)
 	events = liveEvents(seconds)
-	scene = ScriptedScene(width, height, events)
+	scene = ScriptedScene(width, height, ())  # until "go": the caret, the clock and the coin only
 	frame = wx.Frame(None, pos=(0, 0), size=(width, height), style=wx.BORDER_NONE | wx.STAY_ON_TOP)
 	panel = wx.Panel(frame, size=(width, height))
 	shown = {"bitmap": None}
@@ -99,18 +101,24 @@ def playScene(connection, display: str, width: int, height: int, seconds: float)
 	started = time.perf_counter()
 	reported = 0
 	connection.send(("started", started))
+	going, t = False, 0.0
 	while True:
 		if connection.poll():
 			if connection.recv() == "stop":
 				break
-			started, reported = time.perf_counter(), 0  # "go": the script starts now
+			# "go": the scripted changes start now, on the scene as it was.
+			scene = ScriptedScene(width, height, tuple(replace(event, at=event.at + t) for event in events))
+			events, going = scene.events, True
 		t = time.perf_counter() - started
 		image = scene.frameAt(t)
 		shown["bitmap"] = wx.Bitmap.FromBuffer(width, height, image.tobytes())
 		panel.Refresh()
 		panel.Update()
 		app.Yield(onlyIfNeeded=True)
-		while reported < len(events) and events[reported].at <= t:
+		if going:
+			connection.send(("went", time.perf_counter()))
+			going = False
+		while scene.events and reported < len(events) and events[reported].at <= t:
 			connection.send(("painted", events[reported].kind, time.perf_counter()))
 			reported += 1
 		time.sleep(max(0.0, 1 / FPS - (time.perf_counter() - started - t)))
@@ -130,10 +138,11 @@ class GameProcess:
 		self.painted: list[tuple[str, float]] = []
 
 	def go(self) -> None:
-		"""The scripted changes start now (the scene has been animating since the process started)."""
-		self.collect()
-		self.painted.clear()
+		"""The scripted changes start now (the scene has been animating since the process started);
+		returns once the game has painted a frame with the script running."""
 		self.connection.send("go")
+		message = self.connection.recv()
+		assert message[0] == "went", message
 
 	def collect(self) -> None:
 		while self.connection.poll():
@@ -196,14 +205,17 @@ class Heartbeat(MainThreadWatch):
 		super()._beat(event)
 		self.beats.append((due, self._last))
 
-	def split(self) -> tuple[list[float], list[float]]:
-		"""Lateness of the beats that overlapped a watch step on the worker, and of the others."""
-		during, others = [], []
+	def split(self) -> tuple[list[float], list[float], dict[str, float]]:
+		"""Lateness of the beats that overlapped a watch step on the worker, of the others, and the
+		largest lateness seen during each kind of step."""
+		during, others, byStep = [], [], {}
 		for due, came in self.beats:
 			late = max(0.0, came - due)
-			busy = any(began <= came and ended >= due for began, ended, _name in self.stages)
-			(during if busy else others).append(late)
-		return during, others
+			steps = {name for began, ended, name in self.stages if began <= came and ended >= due}
+			(during if steps else others).append(late)
+			for step in steps:
+				byStep[step] = max(byStep.get(step, 0.0), late)
+		return during, others, byStep
 
 
 class Reports:
@@ -261,7 +273,6 @@ def live(server: ServerProcess, game: GameProcess, seconds: float) -> dict:
 	# Mark what the worker does, so the worst heartbeat can say what was running then.
 	from visionDescriberCore.watch import watcher as watcherModule
 
-	heartbeat.worst = (0.0, "")
 	for name, stage in (("frameOf", "thumbnail"), ("prepareImage", "preparation"), ("narrate", "request")):
 		setattr(watcherModule, name, heartbeat.staged(stage, getattr(watcherModule, name)))
 	watcher = Watcher(
@@ -291,7 +302,6 @@ def live(server: ServerProcess, game: GameProcess, seconds: float) -> dict:
 		"requests": len(received),
 		"checks": round(seconds),
 		"stopped": reports.stopped,
-		"worst": heartbeat.worst,
 		"split": heartbeat.split(),
 	}
 
@@ -406,7 +416,7 @@ def printCosts(rows) -> None:
 
 def printLive(results: dict, seconds: float) -> None:
 	lateness, idle = results["lateness"], results["idle"]
-	during, others = results["split"]
+	during, others, byStep = results["split"]
 
 	def figures(values: list[float]) -> str:
 		if not values:
@@ -425,7 +435,10 @@ def printLive(results: dict, seconds: float) -> None:
 	)
 	print(f"    beats while no watch step ran:         {figures(others)}")
 	print(f"    nothing watched ({len(idle) * 5 // 1000} s, same game):   {figures(idle)}")
-	print(f"    the worker during the latest beat: {results['worst'][1]}")
+	print(
+		"    largest during each step: "
+		+ ", ".join(f"{step} {ms(late)}" for step, late in sorted(byStep.items()))
+	)
 	print(f"  longest callback the watch posted: {ms(max(results['callbacks'] or [0]))}")
 	print(
 		f"  requests: {results['requests']} in about {results['checks']} checks; stopped: {results['stopped']}"

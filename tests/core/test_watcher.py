@@ -200,6 +200,30 @@ def test_theWatchedWindowClosingStopsTheWatch(mainThread, ollama, app):
 		harness.close()
 
 
+def test_theWindowClosingWhileAChangeIsDescribedStopsAtOnce(mainThread, ollama, app):
+	window = SceneWindow()
+	harness = Harness(
+		mainThread, ollama, window, checkTarget=lambda: None if window.alive else StopReason.TARGET_CLOSED
+	)
+	try:
+		ollama.queueChat(ollamaReply(FIRST))
+		harness.start()
+		harness.check(8)
+		ollama.queueChat(Reply(200, ollamaReply(["Too late."]).body, NDJSON, beforeHeaders=[Stall(30)]))
+		window.show(MENU)
+		harness.check()
+		harness.tickAndLeaveRunning()
+		stalled = harness.waitForChats(2)[-1]
+		window.close()
+		harness.tickAndLeaveRunning()  # the next tick comes while the request still streams
+		harness.settle()
+		assert harness.listener.events[-1][:2] == ("stopped", StopReason.TARGET_CLOSED)
+		waitUntil(lambda: stalled.clientClosedAt is not None, 2)
+	finally:
+		window.close()
+		harness.close()
+
+
 @pytest.fixture
 def blackFullScreen(app):
 	"""A black full-screen window in front of everything, as a game in exclusive full screen looks

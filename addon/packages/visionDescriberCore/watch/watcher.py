@@ -196,8 +196,10 @@ class Watcher:
 		self._runner.whenFree(then)
 
 	def resume(self, picture: PreparedImage | None = None, description: str = "") -> None:
-		"""Continues after giveWay: from the new answer's picture and words when given (the describe
-		that took precedence), else from where the watch was."""
+		"""Continues after giveWay. Pass the picture and answer of the describe that took precedence
+		when it described the watched target: the watch goes on from that picture, and its words are
+		what the next request says was said. Without them (another target, or the describe failed)
+		the watch goes on from where it was."""
 		if self._state != _PAUSED:
 			return
 		self._state = _RUNNING
@@ -220,8 +222,8 @@ class Watcher:
 		if self._clock() - self._startedAt >= self.options.timeLimitSeconds:
 			self.stop(StopReason.TIME_LIMIT)
 			return
-		if self._state == _PAUSED or self._inFlight:
-			return  # the frame is skipped: the next check sees a newer one
+		if self._state == _PAUSED:
+			return
 		if self._checkTarget is not None:
 			try:
 				reason = self._checkTarget()
@@ -229,8 +231,10 @@ class Watcher:
 				log.exception("Checking the watched target failed")
 				reason = None
 			if reason:
-				self.stop(reason)
+				self.stop(reason)  # a request still streaming is cancelled
 				return
+		if self._inFlight:
+			return  # this frame is skipped: the next check sees a newer one
 		job = functools.partial(self._runCheck, self.said, self._resume)
 		if self._runner.submit(job):
 			self._inFlight = True
