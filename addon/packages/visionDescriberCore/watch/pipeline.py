@@ -56,8 +56,9 @@ class WatchListener(Protocol):
 	def onRequestSent(self) -> None: ...
 
 	def onPhrase(self, text: str, interrupt: bool) -> None:
-		"""interrupt: the first phrase of a new report while "interrupt older report" is on, so
-		whatever is still being said of an older report should be cut off first."""
+		"""interrupt: the first phrase of a change while "interrupt older report" is on, so whatever
+		is still being said of an older report should be cut off first (never for the first look,
+		which follows the start sentence)."""
 
 	def onReport(self, text: str) -> None: ...
 

@@ -359,21 +359,22 @@ class Watcher:
 		narrate(
 			deltas if first else gate.filter(deltas),
 			post=self._runner.post,
-			onPhrase=self._phraseSink(phrases),
+			onPhrase=self._phraseSink(phrases, mayInterrupt=not first),
 			streamSpeech=self.options.streamSpeech,
 			token=token,
 		)
 		self._tracker.setBaseline(frame, learn=first)
 		self._runner.postWhenDone(functools.partial(self._reported, prepared, phrases, first))
 
-	def _phraseSink(self, phrases: list[str]) -> Callable[[str], None]:
-		"""Main thread: speaks a phrase of the current answer; the first one may interrupt."""
+	def _phraseSink(self, phrases: list[str], mayInterrupt: bool) -> Callable[[str], None]:
+		"""Main thread: speaks a phrase of the current answer. The first phrase of a change may cut off
+		an older one; the first look never interrupts (it follows "Watching for changes.")."""
 
 		def onPhrase(text: str) -> None:
 			text = removeMarker(text)
 			if not text or self._state != _RUNNING:
 				return
-			interrupt = not phrases and self.options.interruptOlderReport
+			interrupt = not phrases and mayInterrupt and self.options.interruptOlderReport
 			phrases.append(text)
 			self._listener.onPhrase(text, interrupt)
 
