@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .cancellation import CancelToken
 from .clients import EndpointConfig, VisionClient, createClient
@@ -29,6 +29,9 @@ from .jobs import JobRunner, Post
 from .media import PreparedImage
 from .settings import Settings
 from .text.narration import narrate
+
+if TYPE_CHECKING:  # the watch folder needs Pillow, which the plugin may not have found at load
+	from .watch.pipeline import Pipeline
 
 log = logging.getLogger("visionDescriber")
 
@@ -219,9 +222,9 @@ class Describer:
 	def cancel(self) -> bool:
 		return self.runner.cancel()
 
-	def pipeline(self, settings: Settings) -> Any:
+	def pipeline(self, settings: Settings) -> "Pipeline":
 		"""What watching and "what changed?" (the watch folder) use: this worker and this client, so
-		a watch request and a describe never run at once. Main thread; returns a `watch.pipeline.Pipeline`."""
+		a watch request and a describe never run at once. Main thread."""
 		from .imaging.preparation import policyForProvider
 		from .watch.pipeline import Pipeline
 
