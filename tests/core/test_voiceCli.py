@@ -172,7 +172,10 @@ def test_aRefusedKeyIsOneSentenceWithoutTheKey(noThreadLeak, question):
 		)
 		assert server.requests[0].header("authorization") == f"Bearer {KEY}"
 	assert result.returncode == 1
-	assert result.stderr == "The server refused the API key. Check the key in the environment variable that holds it.\n"
+	assert (
+		result.stderr
+		== "The server refused the API key. Check the key in the environment variable that holds it.\n"
+	)
 	assert KEY not in result.stdout + result.stderr
 
 

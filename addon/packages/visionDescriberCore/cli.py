@@ -17,7 +17,8 @@ variable, never from the command line (where it would end up in the shell histor
 list).
 
 A new command is a parser in `buildParser`, its checks in `_checkCommand` and a runner in `COMMANDS`;
-the voice commands (`transcribe`, `ask --question-audio`) live in `voiceCli`.
+the voice commands (`transcribe`, `ask --question-audio`) live in `voiceCli`, watching (`watch`,
+`changes`) in `watchCli`.
 """
 
 import argparse
@@ -27,7 +28,7 @@ import os
 import re
 import sys
 
-from . import __version__, voiceCli
+from . import __version__, voiceCli, watchCli
 from .cancellation import CancelToken
 from .clients import AZURE, OLLAMA, OPENAI, OPENAI_COMPATIBLE, EndpointConfig, createClient
 from .clients.endpoint import hostOf
@@ -71,7 +72,7 @@ PROGRAM = "python -m visionDescriberCore"
 DEFAULT_DESCRIBE_PROMPT = buildDescribePrompt(DEFAULT_PRESET)
 DEFAULT_KEY_VARIABLES = {OPENAI: "OPENAI_API_KEY", AZURE: "AZURE_OPENAI_API_KEY"}
 PICTURE_COMMANDS = ("describe", "ask")
-MODEL_COMMANDS = ("describe", "ask", "check")
+MODEL_COMMANDS = ("describe", "ask", "check", *watchCli.COMMANDS)
 
 _OPTION_DEFAULTS = {
 	"provider": OLLAMA,
@@ -238,6 +239,7 @@ def buildParser() -> argparse.ArgumentParser:
 	ask.add_argument("words", metavar="[IMAGE_FILE] QUESTION", nargs="*")
 	_pictureOptions(ask)
 	voiceCli.addCommands(commands, common, ask)
+	watchCli.addCommands(commands, common, _region)
 	commands.add_parser(
 		"models", parents=[common], allow_abbrev=False, help="list models, marking those that can see images"
 	)
@@ -361,7 +363,7 @@ def _apiKey(args: argparse.Namespace, provider: str, environ) -> str | None:
 
 def _checkCommand(args: argparse.Namespace, config: EndpointConfig) -> None:
 	"""What the command needs before anything is read or sent."""
-	if args.command in ("describe", "ask") and not config.model:
+	if args.command in ("describe", "ask", *watchCli.COMMANDS) and not config.model:
 		raise UsageError(cliSentence(ModelNotChosen()))
 
 
@@ -488,6 +490,8 @@ def _run(args: argparse.Namespace, token: CancelToken) -> int:
 	except InvalidAddress as error:
 		raise UsageError(cliSentence(error)) from None  # the address came from --base-url
 	try:
+		if args.command in watchCli.COMMANDS:
+			return watchCli.run(args, config, client, token)
 		return COMMANDS[args.command](client, args, token)
 	finally:
 		client.close()

@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .cancellation import CancelToken
 from .clients import EndpointConfig, VisionClient, createClient
@@ -30,6 +30,9 @@ from .media import ImageSource, PreparedImage
 from .settings import Settings
 from .text.cleaning import cleanText
 from .text.narration import narrate
+
+if TYPE_CHECKING:  # the watch folder needs Pillow, which the plugin may not have found at load
+	from .watch.pipeline import Pipeline
 
 log = logging.getLogger("visionDescriber")
 
@@ -208,6 +211,20 @@ class Describer:
 	def cancel(self) -> bool:
 		return self.runner.cancel()
 
+	def pipeline(self, settings: Settings) -> "Pipeline":
+		"""What watching and "what changed?" (the watch folder) use: this worker and this client, so
+		a watch request and a describe never run at once. Main thread."""
+		from .imaging.preparation import policyForProvider
+		from .watch.pipeline import Pipeline
+
+		language = settings.effectiveLanguage(self._getLanguage())
+		return Pipeline(
+			runner=self.runner,
+			policy=policyForProvider(settings.provider, settings.imageDetail, settings.maxImageSide or None),
+			streamAnswer=lambda request, token: answerText(self._clientFor(settings).stream(request, token)),
+			systemPrompt=buildSystemPrompt(language),
+		)
+
 	def terminate(self, timeout: float = 1.0) -> bool:
 		"""Cancels and ends the worker and any warm-up, waiting at most timeout seconds in all."""
 		deadline = time.monotonic() + timeout
@@ -291,7 +308,7 @@ class Describer:
 		)
 		for turn in session.conversation.turns:
 			(
-				request.addUserTurn(turn.text, turn.image)
+				request.addUserTurn(turn.text, turn.image, turn.earlierImages)
 				if turn.role == "user"
 				else request.addAssistantTurn(turn.text)
 			)

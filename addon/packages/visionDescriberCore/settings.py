@@ -20,12 +20,15 @@ from .clients.transcription import DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_TRANSCRI
 from .conversation.prompts import CUSTOM_PRESET, DEFAULT_PRESET, PRESETS
 from .errors import InvalidAddress
 from .i18n import _
+from .watch.options import WatchOptions, chargedBy
 
 log = logging.getLogger("visionDescriber")
 
 # Providers and their default addresses have one home, next to the clients that use them.
 PROVIDERS = CLIENT_PROVIDERS
 IMAGE_DETAILS = ("auto", "low", "high")
+#: What "watch" looks at: the foreground window, the navigator object's area, or its monitor.
+WATCH_TARGETS = ("foreground", "navigator", "monitor")
 #: What a spoken question looks at when it takes a picture of its own.
 VOICE_TARGETS = ("navigator", "foreground", "screen")
 
@@ -94,6 +97,19 @@ class Settings:
 	# --- History
 	recentConversations: int = _integer(10, 0, 50, "conversations kept in memory for review")
 	resultCacheSize: int = _integer(20, 0, 200, "answers kept for identical requests; 0 turns it off")
+	# --- Watching for changes (watch/)
+	watchIntervalMs: int = _integer(1000, 250, 10000, "milliseconds between two looks at the watched target")
+	watchTarget: str = _option(
+		WATCH_TARGETS[0], WATCH_TARGETS, "what G watches: foreground, navigator or monitor"
+	)
+	watchStopWhenTargetLeavesForeground: bool = _boolean(
+		True, "stop watching when the watched window is no longer in the foreground"
+	)
+	watchInterruptOlderReport: bool = _boolean(True, "a new change cuts off the rest of an older one")
+	watchTimeLimitMinutes: int = _integer(30, 1, 240, "watching stops after this many minutes")
+	watchMaxRequestsPerMinute: int = _integer(
+		6, 1, 60, "most watch requests a minute to a service that may charge for them"
+	)
 	# --- Spoken questions: speech to text (its own endpoint, local by default) and what is asked
 	sttBaseUrl: str = _string(
 		DEFAULT_TRANSCRIPTION_URL, "speech-to-text server, OpenAI-compatible, address with /v1 (speaches)"
@@ -170,6 +186,22 @@ class Settings:
 		found = [problem for spec in fields(self) if (problem := _fieldProblem(self, spec)) is not None]
 		order = {spec.name: index for index, spec in enumerate(fields(self))}
 		return sorted(found, key=lambda problem: order[problem.field])
+
+	def watchOptions(self, nvdaLanguage: str = "en") -> WatchOptions:
+		"""How a watch behaves with these settings. The request cap applies to a service that may
+		charge for each request (see watch/options.py); a local server is not capped."""
+		charged = chargedBy(self.provider, self.baseUrl)
+		return WatchOptions(
+			intervalSeconds=self.watchIntervalMs / 1000,
+			timeLimitSeconds=self.watchTimeLimitMinutes * 60,
+			maxRequestsPerMinute=self.watchMaxRequestsPerMinute if charged else 0,
+			chargedBy=charged,
+			interruptOlderReport=self.watchInterruptOlderReport,
+			streamSpeech=self.streamSpeech,
+			language=self.effectiveLanguage(nvdaLanguage),
+			provider=self.provider,
+			model=self.model,
+		)
 
 	@property
 	def keyTravelsUnencrypted(self) -> bool:

@@ -37,8 +37,8 @@ class OllamaClient(VisionClient):
 			messages.append({"role": "system", "content": conversation.systemPrompt})
 		for turn in conversation.requestTurns():
 			message: dict = {"role": turn.role, "content": turn.text}
-			if turn.image is not None:
-				message["images"] = [turn.image.base64()]  # bare base64, no data: prefix
+			if turn.images:
+				message["images"] = [image.base64() for image in turn.images]  # bare base64, no data: prefix
 			messages.append(message)
 		return messages
 

@@ -159,15 +159,13 @@ class OpenAIChatClient(VisionClient):
 		if conversation.systemPrompt:
 			messages.append({"role": "system", "content": conversation.systemPrompt})
 		for turn in conversation.requestTurns():
-			if turn.role == USER and turn.image is not None:
+			if turn.role == USER and turn.images:
 				parts: list[dict] = [
 					{
 						"type": "image_url",
-						"image_url": {
-							"url": turn.image.dataUri(),
-							"detail": self.config.imageDetail or "auto",
-						},
+						"image_url": {"url": image.dataUri(), "detail": self.config.imageDetail or "auto"},
 					}
+					for image in turn.images
 				]
 				if turn.text:
 					parts.append({"type": "text", "text": turn.text})
