@@ -91,6 +91,8 @@ INSTANCE_ATTRIBUTES = {
 	# source/braille.py, BrailleHandler.__init__ (the fake's _messageCallLater holds the delay NVDA's
 	# wx.CallLater would have)
 	"braille.BrailleHandler": {"mainBuffer", "messageBuffer", "buffer", "_messageCallLater"},
+	# source/inputCore.py, InputManager.__init__
+	"inputCore.InputManager": {"localeGestureMap", "userGestureMap"},
 }
 
 #: NVDA 2024.4's top-level configuration sections (source/config/configSpec.py; nvdajp's extra

@@ -7,6 +7,7 @@ import types
 
 import pytest
 import wx
+from nvdaHarness import makeGesture
 from pluginDriver import (
 	RED,
 	TEAL,
@@ -124,10 +125,10 @@ def test_aDirectDoublePressOpensFollowUpsWhenTheAnswerArrives(started, picture, 
 	gate = __import__("threading").Event()
 	started.server.queueChat(Reply(200, [Gate(gate), *ollamaReply(["A chart."]).body], NDJSON))
 	plugin = started.plugin
-	plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 1  # NVDA: the same script again within its repeat time
-	plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 0
+	gesture = makeGesture("kb:NVDA+shift+n")  # a gesture of its own, given in Input Gestures
+	scriptHandler.executeScript(plugin.script_describeNavigator, gesture)
+	# NVDA counts it as a repeat: the same script again within its multi-press time.
+	scriptHandler.executeScript(plugin.script_describeNavigator, gesture)
 	assert "Still describing" not in " ".join(started.spoken)
 	pumpFor(0.1)
 	assert followUps == []  # not before the answer
@@ -202,10 +203,9 @@ def test_doublePressOpensTheRealFollowUpDialogOnThatResult(started, picture):
 	from visionDescriber import followUpDialog
 
 	started.server.queueChat(ollamaReply(["A chart."]))
-	started.plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 1
-	started.plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 0
+	gesture = makeGesture("kb:NVDA+shift+n")
+	scriptHandler.executeScript(started.plugin.script_describeNavigator, gesture)
+	scriptHandler.executeScript(started.plugin.script_describeNavigator, gesture)
 	started.waitForAnswer()
 	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)
 	assert followUpDialog.followUpDialog().session is started.plugin.describer.lastSession
