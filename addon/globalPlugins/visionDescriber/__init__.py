@@ -12,7 +12,6 @@ commandLayer.py; the handlers are in describeCommands.py and resultCommands.py.
 """
 
 import addonHandler
-import config
 import globalPluginHandler
 import languageHandler
 import ui
@@ -32,7 +31,7 @@ from visionDescriberCore.describing import Describer  # noqa: E402
 from visionDescriberCore.errors import KeyStoreUnavailable, SecureScreen  # noqa: E402
 from visionDescriberCore.settings import Settings  # noqa: E402
 
-from . import commandLayer, commandTable, logBridge, panelServices, screenState  # noqa: E402
+from . import commandLayer, commandTable, logBridge, panelServices, savedSettings, screenState  # noqa: E402
 from .describeCommands import DescribeRun, closeQuestionDialog  # noqa: E402
 from .questionDialog import QuestionDialog  # noqa: E402
 from .resultCommands import closeFollowUpDialog  # noqa: E402
@@ -40,11 +39,9 @@ from .speechOutput import SpeechOutput  # noqa: E402
 
 i18n.setTranslator(_)
 
-# --- Settings panel (settingsPanel.py): the config spec now, the panel while the plugin runs. ---
+# The config spec before anything reads the section; the settings panel while the plugin runs.
+savedSettings.registerConfigSpec()
 from . import settingsPanel  # noqa: E402 - needs the core, importable only once the loader has run
-
-settingsPanel.registerConfigSpec()
-# --- End of the settings panel block. ---
 
 
 def postToMainThread(fn) -> None:
@@ -68,7 +65,6 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 
 	def __init__(self):
 		super().__init__()
-		settingsPanel.register(panelServices.services())  # settings panel (not on secure screens)
 		self._logBridge = logBridge.install()
 		self.keyStore = apiKeys.KeyStore()
 		self.speech = SpeechOutput(self.getSettings)
@@ -80,6 +76,10 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		self.questionDialog: QuestionDialog | None = None
 		if libraryStatus.ready and not screenState.isSecureScreen() and self.getSettings().warmUpOnStart:
 			self.describer.warmUp()
+		# Last: NVDA never calls terminate() on a plugin whose __init__ raised, so a panel registered
+		# earlier would stay in NVDA's settings, bound to a plugin that never ran. With the libraries
+		# missing the panel is still offered (its settings need none of them).
+		settingsPanel.register(panelServices.services())  # not on secure screens
 
 	def _makeDescriber(self) -> Describer:
 		return Describer(
@@ -111,10 +111,8 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 	# --- Settings, keys, checks -------------------------------------------------------------------
 
 	def getSettings(self) -> Settings:
-		try:
-			return Settings.fromConfig(config.conf["visionDescriber"])
-		except KeyError:
-			return Settings()
+		"""The saved settings; one nvda.ini holds that NVDA refuses gets its default (savedSettings)."""
+		return savedSettings.load()
 
 	def _getApiKey(self, settings: Settings) -> str | None:
 		"""Worker thread: the key saved for the configured endpoint, if any."""
