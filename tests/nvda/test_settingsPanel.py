@@ -455,6 +455,41 @@ def test_typedTextIsCleanedBeforeItIsSaved(nvdaGui, panelModule):
 	assert savedSection() == {"baseUrl": "http://192.168.1.20:11434", "responseLanguage": "sr_Latn"}
 
 
+def keyInto(control, keyCode, controlDown=False):
+	"""A key pressed in control, as wx first offers it (EVT_CHAR_HOOK, from the control up to the
+	dialog, where NVDA's settings dialog turns Enter into OK)."""
+	event = wx.KeyEvent(wx.wxEVT_CHAR_HOOK)
+	event.SetKeyCode(keyCode)
+	event.SetControlDown(controlDown)
+	event.SetEventObject(control)
+	event.ResumePropagation(wx.EVENT_PROPAGATE_MAX)
+	control.GetEventHandler().ProcessEvent(event)
+	wxHelpers.processEvents()
+	return event
+
+
+@pytest.mark.parametrize("enter", [wx.WXK_RETURN, wx.WXK_NUMPAD_ENTER], ids=["enter", "numpadEnter"])
+def test_enterInYourOwnPromptMakesANewLineAndControlEnterPressesOk(nvdaGui, panelModule, enter):
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	chooseText(panel.presetChoice, "My own prompt")
+	panel.customPromptField.SetValue("Read the chart.")
+	event = keyInto(panel.customPromptField, enter)
+	assert event.IsNextEventAllowed()  # wx gives the key to the field: a new line
+	assert dialog and savedSection() == {}  # and NVDA's dialog did not press OK
+	keyInto(panel.customPromptField, enter, controlDown=True)
+	assert closed(dialog)
+	assert savedSection() == {"preset": "custom", "customPrompt": "Read the chart."}
+
+
+def test_enterInAOneLineFieldStillPressesOk(nvdaGui, panelModule):
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	panel.modelField.SetValue("llava")
+	event = keyInto(panel.modelField, wx.WXK_RETURN)
+	assert not event.IsNextEventAllowed()
+	assert closed(dialog)
+	assert savedSection() == {"model": "llava"}
+
+
 def test_timeoutsCannotLeaveTheSpecsRange(nvdaGui, panelModule):
 	import config
 

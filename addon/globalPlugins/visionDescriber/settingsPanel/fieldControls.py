@@ -103,13 +103,30 @@ class CheckField(FieldControl):
 
 
 class TextField(FieldControl):
+	"""A text field. A multi-line one takes Enter as a new line: NVDA's settings dialog turns Enter
+	in any control into OK (its EVT_CHAR_HOOK handler) unless the control lets the key through first,
+	as NVDA's own panels do."""
+
 	def __init__(self, field: str, attribute: str, label: str, style: int = 0, size=wx.DefaultSize, **kwargs):
 		super().__init__(field, attribute, label, **kwargs)
 		self._style = style
 		self._size = size
 
 	def makeControl(self, panel, group, box, settings):
-		return group.addLabeledControl(self.label, wx.TextCtrl, style=self._style, size=self._size)
+		control = group.addLabeledControl(self.label, wx.TextCtrl, style=self._style, size=self._size)
+		if self._style & wx.TE_MULTILINE:
+			control.Bind(wx.EVT_CHAR_HOOK, enterMakesANewLine)
+		return control
+
+
+def enterMakesANewLine(event: wx.KeyEvent) -> None:
+	"""EVT_CHAR_HOOK of a multi-line field: Enter goes to the field (a new line) and no further, so the
+	dialog does not press OK (wx then sends the key on to the field: on Windows, where NVDA runs;
+	wxGTK does not). Control+Enter, and every other key, go on to the dialog as usual."""
+	if event.GetKeyCode() in (wx.WXK_RETURN, wx.WXK_NUMPAD_ENTER) and not event.ControlDown():
+		event.DoAllowNextEvent()
+	else:
+		event.Skip()
 
 
 class NumberField(FieldControl):
