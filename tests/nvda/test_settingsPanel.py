@@ -614,6 +614,7 @@ def test_aTypedKeyIsStoredForItsServerReplacedAndDeleted(nvdaGui, panelModule, k
 	panel.newKeyField.SetValue(f"  {SECRET}\n")
 	pressOk(dialog)
 	assert closed(dialog)
+	joinWorkers(panelModule)  # the key is saved in the background; its outcome is spoken all the same
 	assert keyBackend.get_password(SERVICE_NAME, OPENAI_ENDPOINT) == SECRET
 	assert keyBackend.get_password(SERVICE_NAME, OLLAMA_ENDPOINT) is None
 	assert spoken()[-1] == "The API key is saved in Windows Credential Manager."
@@ -624,13 +625,13 @@ def test_aTypedKeyIsStoredForItsServerReplacedAndDeleted(nvdaGui, panelModule, k
 	assert panel.deleteKeyButton.IsEnabled()
 	panel.newKeyField.SetValue(OTHER_SECRET)
 	pressDialogButton(dialog, wx.ID_APPLY)
+	assert wxHelpers.waitFor(lambda: panel.newKeyField.GetValue() == "")
 	assert keyBackend.get_password(SERVICE_NAME, OPENAI_ENDPOINT) == OTHER_SECRET
-	assert panel.newKeyField.GetValue() == ""
 	assert panel.keyStatusField.GetValue() == "A key is stored for this server."
 
 	click(panel.deleteKeyButton)
+	assert wxHelpers.waitFor(lambda: spoken()[-1] == "The stored API key was deleted.")
 	assert keyBackend.get_password(SERVICE_NAME, OPENAI_ENDPOINT) is None
-	assert spoken()[-1] == "The stored API key was deleted."
 	assert panel.keyStatusField.GetValue() == "No key is stored for this server."
 	assert not panel.deleteKeyButton.IsEnabled()
 	text = everythingNvdaKept()
@@ -659,6 +660,7 @@ def test_aKeyStoreFailureIsSpokenAndTheOtherSettingsAreStillSaved(nvdaGui, panel
 	panel.newKeyField.SetValue(SECRET)
 	pressOk(dialog)
 	assert closed(dialog)
+	joinWorkers(panelModule)
 	assert savedSection() == {"model": "llava"}
 	assert spoken()[-1] == (
 		"The API key could not be saved in Windows Credential Manager. Details are in the NVDA log."
@@ -672,13 +674,14 @@ class UnreadableFileKeyring(PlaintextKeyring):
 		raise OSError(13, "Permission denied")
 
 
-def test_anUnreadableKeyStoreIsSpokenAndSavingStillWorks(nvdaGui, panelModule, tmp_path):
+def test_anUnreadableKeyStoreShowsInTheStatusUnspokenAndSavingStillWorks(nvdaGui, panelModule, tmp_path):
+	import logHandler
+
 	panelModule.VisionDescriberPanel.keyStore = KeyStore(backend=makeBackend(UnreadableFileKeyring, tmp_path))
 	dialog, panel = openPanel(nvdaGui, panelModule)
 	assert panel.keyStatusField.GetValue() == "The credential store could not be read."
-	assert spoken() == [
-		"The API key could not be read from Windows Credential Manager. Details are in the NVDA log."
-	]
+	assert spoken() == []  # opening the settings interrupts nobody; the status and the log say it
+	assert "reading the credential store failed" in logHandler.testing.text()
 	assert not panel.deleteKeyButton.IsEnabled()
 	panel.modelField.SetValue("llava")
 	pressOk(dialog)
@@ -720,6 +723,95 @@ def test_aStoredKeyCountsTooButNoKeyNeedsNoPermission(nvdaGui, panelModule, keyB
 	assert dialog
 
 
+# --- Nothing goes out, and nothing is said, unless the user asks ------------------------------------
+
+
+class RecordingKeyring(PlaintextKeyring):
+	"""A real file backend that notes every use and the thread it came from."""
+
+	def __init__(self):
+		super().__init__()
+		self.uses: list[tuple[str, threading.Thread]] = []
+
+	def get_password(self, service, username):
+		self.uses.append(("get", threading.current_thread()))
+		return super().get_password(service, username)
+
+	def set_password(self, service, username, password):
+		self.uses.append(("set", threading.current_thread()))
+		super().set_password(service, username, password)
+
+	def delete_password(self, service, username):
+		self.uses.append(("delete", threading.current_thread()))
+		super().delete_password(service, username)
+
+
+def test_openingTheSettingsAndArrowingThroughProvidersAsksNoServerAndSaysNothing(
+	nvdaGui, panelModule, keyBackend
+):
+	keyBackend.set_password(SERVICE_NAME, OPENAI_ENDPOINT, SECRET)
+	services = Services(modelError=ServerUnreachable("http://127.0.0.1:11434", "ollama"))
+	dialog, panel = openPanel(nvdaGui, panelModule, services)
+	for index in [1, 2, 3, 0, 1]:  # down and up the Provider list, past OpenAI with its stored key
+		choose(panel.providerChoice, index)
+		joinWorkers(panelModule)
+	assert wxHelpers.waitFor(lambda: settled(panel))
+	assert panel.keyStatusField.GetValue() == "A key is stored for this server."  # OpenAI's, looked up
+	assert services.calls == []  # no server asked, so the OpenAI key went nowhere
+	assert spoken() == []
+	assert panel.modelsChoice.GetStrings() == ["Press Refresh to ask the server for its models."]
+
+
+def test_leavingTheAddressFieldAsksTheServerOnlyAfterTheAddressWasChanged(nvdaGui, panelModule):
+	services = Services(models=[Model("llava", True)])
+	dialog, panel = openPanel(nvdaGui, panelModule, services)
+	leaveField(panel.baseUrlField)  # tabbed through without typing
+	joinWorkers(panelModule)
+	assert services.calls == []
+	panel.baseUrlField.SetValue("http://127.0.0.1:11500")
+	leaveField(panel.baseUrlField)
+	assert wxHelpers.waitFor(lambda: services.calls and settled(panel))
+	assert [call[1].baseUrl for call in services.calls] == ["http://127.0.0.1:11500"]
+	assert panel.modelsChoice.GetStrings() == ["llava – sees images"]
+	assert spoken() == []  # a list that arrives is shown quietly
+	leaveField(panel.baseUrlField)
+	joinWorkers(panelModule)
+	assert len(services.calls) == 1
+	services.modelError = ServerUnreachable("http://127.0.0.1:11600", "ollama")
+	panel.baseUrlField.SetValue("http://127.0.0.1:11600")
+	leaveField(panel.baseUrlField)
+	assert wxHelpers.waitFor(lambda: spoken())  # the address the user typed does not answer: said
+	assert spoken() == [ServerUnreachable("http://127.0.0.1:11600", "ollama").sentence]
+
+
+def test_theCredentialStoreIsNeverUsedOnNvdasMainThread(nvdaGui, panelModule, tmp_path):
+	backend = makeBackend(RecordingKeyring, tmp_path)
+	backend.set_password(SERVICE_NAME, endpointIdFor("ollama", "http://192.168.1.20:11434"), SECRET)
+	backend.uses.clear()
+	panelModule.VisionDescriberPanel.keyStore = KeyStore(backend=backend)
+	services = Services(models=[Model("gpt-4.1-mini", True)], lines=["Connected."])
+	dialog, panel = openPanel(nvdaGui, panelModule, services)  # looks the key up
+	chooseText(panel.providerChoice, "OpenAI")  # and again
+	click(panel.refreshButton)  # the stored key for the call
+	click(panel.testButton)
+	assert wxHelpers.waitFor(lambda: "Connected." in spoken())
+	panel.newKeyField.SetValue(OTHER_SECRET)
+	pressDialogButton(dialog, wx.ID_APPLY)  # saves the typed key
+	assert wxHelpers.waitFor(lambda: panel.deleteKeyButton.IsEnabled())
+	click(panel.deleteKeyButton)
+	assert wxHelpers.waitFor(lambda: spoken()[-1] == "The stored API key was deleted.")
+	chooseText(panel.providerChoice, "Ollama")
+	panel.baseUrlField.SetValue("http://192.168.1.20:11434")
+	leaveField(panel.baseUrlField)
+	assert wxHelpers.waitFor(lambda: panel.keyStatusField.GetValue() == "A key is stored for this server.")
+	answerNextMessageBox()
+	pressOk(dialog)  # refused: that stored key would travel unencrypted
+	assert "unencrypted" in messageBoxes()[-1]["message"]
+	joinWorkers(panelModule)
+	assert {use for use, _thread in backend.uses} == {"get", "set", "delete"}
+	assert [use for use, thread in backend.uses if thread is threading.main_thread()] == []
+
+
 # --- Model list ------------------------------------------------------------------------------------
 
 
@@ -734,6 +826,10 @@ def test_theModelListIsFilledInTheBackgroundAndFillsTheModelField(nvdaGui, panel
 		]
 	)
 	dialog, panel = openPanel(nvdaGui, panelModule, services)
+	assert services.calls == []  # opening the settings asks no server
+	assert panel.modelsChoice.GetStrings() == ["Press Refresh to ask the server for its models."]
+	click(panel.refreshButton)
+	assert wxHelpers.waitFor(lambda: len(spoken()) == 1)
 	[(name, settings, key, thread)] = services.calls
 	assert name == "listModels" and thread is not threading.main_thread()
 	assert settings.baseUrl == "http://127.0.0.1:11434" and key == SECRET
@@ -744,21 +840,19 @@ def test_theModelListIsFilledInTheBackgroundAndFillsTheModelField(nvdaGui, panel
 		"llama3.2 – text only, cannot describe pictures",
 	]
 	assert panel.modelsChoice.GetStringSelection() == "gemma3 – sees images"  # the current model
+	assert spoken() == ["4 models found. 2 of them can see images."]
 	choose(panel.modelsChoice, 0)
 	assert panel.modelField.GetValue() == "llava"
-	assert spoken() == []  # opening the panel lists quietly
-	click(panel.refreshButton)
-	assert wxHelpers.waitFor(lambda: len(spoken()) == 1)
-	assert spoken() == ["4 models found. 2 of them can see images."]
 	assert SECRET not in everythingNvdaKept()
 
 
-def test_aTypedKeyIsUsedForTheListAndTheProviderChangeAsksAgain(nvdaGui, panelModule):
+def test_aTypedKeyIsUsedForTheListOfTheProviderChosen(nvdaGui, panelModule):
 	services = Services(models=[Model("gpt-4.1-mini", True)])
 	dialog, panel = openPanel(nvdaGui, panelModule, services)
 	panel.newKeyField.SetValue(SECRET)
 	chooseText(panel.providerChoice, "OpenAI")
-	assert wxHelpers.waitFor(lambda: len(services.calls) == 2 and settled(panel))
+	click(panel.refreshButton)
+	assert wxHelpers.waitFor(lambda: len(services.calls) == 1 and settled(panel))
 	name, settings, key, _thread = services.calls[-1]
 	assert (settings.provider, settings.baseUrl, key) == ("openai", "https://api.openai.com/v1", SECRET)
 	assert panel.modelsChoice.GetStrings() == ["gpt-4.1-mini – sees images"]
@@ -767,6 +861,7 @@ def test_aTypedKeyIsUsedForTheListAndTheProviderChangeAsksAgain(nvdaGui, panelMo
 def test_aFailingListIsSpokenAsItsSentence(nvdaGui, panelModule):
 	services = Services(modelError=ServerUnreachable("http://127.0.0.1:11434", "ollama"))
 	dialog, panel = openPanel(nvdaGui, panelModule, services)
+	click(panel.refreshButton)
 	assert wxHelpers.waitFor(lambda: spoken())
 	assert spoken() == [
 		"Ollama is not running at http://127.0.0.1:11434. Start Ollama, or check the address in settings."
@@ -781,6 +876,7 @@ def test_anUnexpectedFailureIsLoggedWithoutTheKeyAndSpokenPlainly(nvdaGui, panel
 	keyBackend.set_password(SERVICE_NAME, OLLAMA_ENDPOINT, SECRET)
 	services = Services(modelError=RuntimeError(f"bad header Authorization: Bearer {SECRET}"))
 	dialog, panel = openPanel(nvdaGui, panelModule, services)
+	click(panel.refreshButton)
 	assert wxHelpers.waitFor(lambda: spoken())
 	assert spoken() == ["Something went wrong. Details are in the NVDA log."]
 	log = logHandler.testing.text()
@@ -797,8 +893,9 @@ def test_aKeyIsNotHandedToAListerOverPlainHttpUnlessAllowed(nvdaGui, panelModule
 	keyBackend.set_password(SERVICE_NAME, endpointIdFor("ollama", remote), SECRET)
 	services = Services(models=[Model("llava", True)])
 	dialog, panel = openPanel(nvdaGui, panelModule, services)
-	assert services.calls == []
+	click(panel.refreshButton)
 	assert wxHelpers.waitFor(lambda: spoken())
+	assert services.calls == []
 	assert spoken()[0].startswith("The API key would travel unencrypted over http to another computer.")
 	tick(panel.allowUnencryptedCheck)
 	click(panel.refreshButton)
@@ -819,7 +916,8 @@ def test_aSlowAnswerArrivingAfterThePanelClosedIsIgnored(
 		modelError=ServerUnreachable("http://127.0.0.1:11434") if failing else None,
 	)
 	services.release.clear()
-	dialog, panel = openPanel(nvdaGui, panelModule, services, wait=False)
+	dialog, panel = openPanel(nvdaGui, panelModule, services)
+	click(panel.refreshButton)
 	assert wxHelpers.waitFor(lambda: services.calls)
 	assert panel.modelsChoice.GetStrings() == ["Asking the server for its models…"]
 	pressDialogButton(dialog, closeWith)
@@ -841,7 +939,8 @@ def test_aNewerRequestWinsOverAnOlderOneThatAnswersLater(nvdaGui, panelModule):
 		return [Model(f"at {settings.baseUrl}", True)]
 
 	services = panelModule.PanelServices(listModels=listModels, checkConnection=lambda settings, key: [])
-	dialog, panel = openPanel(nvdaGui, panelModule, services, wait=False)
+	dialog, panel = openPanel(nvdaGui, panelModule, services)
+	click(panel.refreshButton)
 	assert wxHelpers.waitFor(lambda: asked)
 	panel.baseUrlField.SetValue("http://127.0.0.1:11500")
 	leaveField(panel.baseUrlField)
@@ -922,19 +1021,22 @@ def test_theKeyNeverReachesConfigLogOrSpeech(nvdaGui, panelModule, keyBackend, t
 	chooseText(panel.providerChoice, "OpenAI")
 	panel.newKeyField.SetValue(SECRET)
 	click(panel.refreshButton)
-	assert wxHelpers.waitFor(lambda: settled(panel) and len(services.calls) >= 2)
+	assert wxHelpers.waitFor(lambda: settled(panel) and len(services.calls) >= 1)
 	click(panel.testButton)
 	assert wxHelpers.waitFor(lambda: spoken() and spoken()[-1].startswith("Connected"))
 	services.checkError = RuntimeError(f"proxy said: key {SECRET} rejected")
 	click(panel.testButton)
 	assert wxHelpers.waitFor(lambda: spoken()[-1] == "Something went wrong. Details are in the NVDA log.")
 	pressDialogButton(dialog, wx.ID_APPLY)
+	joinWorkers(panelModule)
 	assert keyBackend.get_password(SERVICE_NAME, OPENAI_ENDPOINT) == SECRET
 	click(panel.deleteKeyButton)
+	joinWorkers(panelModule)
 	panelModule.VisionDescriberPanel.keyStore = KeyStore(backend=makeBackend(FailingFileKeyring, tmp_path))
 	panel.newKeyField.SetValue(SECRET)
 	pressOk(dialog)
 	assert closed(dialog)
+	joinWorkers(panelModule)
 	assert config.conf[SECTION]["provider"] == "openai"
 	kept = everythingNvdaKept()
 	assert "Connected with key [redacted]" in kept
