@@ -17,6 +17,7 @@ import languageHandler
 import ui
 import wx
 from logHandler import log
+from utils.security import post_sessionLockStateChanged
 
 from . import libraryLoader
 
@@ -28,7 +29,7 @@ libraryStatus = libraryLoader.load()
 # Importable only once the loader has run.
 from visionDescriberCore import apiKeys, i18n  # noqa: E402
 from visionDescriberCore.describing import Describer  # noqa: E402
-from visionDescriberCore.errors import KeyStoreUnavailable, SecureScreen  # noqa: E402
+from visionDescriberCore.errors import KeyStoreUnavailable, SecureScreen, WindowsLocked  # noqa: E402
 from visionDescriberCore.settings import Settings  # noqa: E402
 
 from . import commandLayer, commandTable, logBridge, panelServices, savedSettings, screenState  # noqa: E402
@@ -74,6 +75,7 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		self.lastRun: DescribeRun | None = None
 		#: The question dialog while one is open (asking before the picture is sent).
 		self.questionDialog: QuestionDialog | None = None
+		post_sessionLockStateChanged.register(self._onSessionLockStateChanged)
 		if libraryStatus.ready and not screenState.isSecureScreen() and self.getSettings().warmUpOnStart:
 			self.describer.warmUp()
 		# Last: NVDA never calls terminate() on a plugin whose __init__ raised, so a panel registered
@@ -93,6 +95,7 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 
 	def terminate(self):
 		try:
+			post_sessionLockStateChanged.unregister(self._onSessionLockStateChanged)
 			self.layer.leave()
 			self.speech.stopWaiting()
 			# The worker first: nothing may be spoken or shown once NVDA is leaving.
@@ -138,13 +141,14 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		check(image)
 
 	def refused(self) -> bool:
-		"""Says why nothing can be done here, if so: a secure screen, or libraries missing.
-		Every command's script calls this first (commandTable). It also closes the layer: a command
-		the user gave a gesture of its own in Input Gestures reaches NVDA's gesture map before the
-		layer's getScript."""
-		self.layer.leave()
+		"""Says why nothing can be done here, if so: a secure screen, a locked Windows, or libraries
+		missing. Every command's script calls this first (commandTable), once it has left the layer.
+		(While Windows is locked NVDA runs no add-on script for a key; this covers any other way in.)"""
 		if screenState.isSecureScreen():
 			self.speech.error(SecureScreen("secure screen"))
+			return True
+		if screenState.isWindowsLocked():
+			self.speech.error(WindowsLocked("Windows is locked"))
 			return True
 		if not libraryStatus.ready:
 			ui.message(libraryStatus.problem)
@@ -153,6 +157,23 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 
 	def busySentence(self) -> str:
 		return commandLayer.busySentence(self.commands)
+
+	def _onSessionLockStateChanged(self, isNowLocked: bool) -> None:
+		"""NVDA's session-lock notification (main thread). Locked: a description being made stops at
+		once, with its speech and its waiting tones, and nothing it would have opened opens (the
+		question dialog, holding a picture not yet sent, is closed; the follow-up dialog a double
+		press asked for is forgotten). Nothing is said: the lock screen speaks for itself."""
+		if not isNowLocked:
+			return
+		self.layer.leave()
+		closeQuestionDialog(self)
+		if self.lastRun is not None:
+			self.lastRun.openDialogWhenDone = False
+		if self.describer.cancel():
+			log.info("Vision Describer: Windows was locked; the description being made was cancelled")
+			self.speech.silence()
+		else:
+			self.speech.stopWaiting()
 
 	# --- The command layer --------------------------------------------------------------------------
 

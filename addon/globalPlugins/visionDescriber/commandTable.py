@@ -9,9 +9,9 @@ Everything else is made from this table, so the three never disagree:
   table's order (commandLayer.py);
 - a record's `gesture` is bound by default; only the layer's entry has one.
 
-Each generated script first asks the plugin whether anything may be done here (`refused()`: secure
-screen, missing libraries; it also leaves the layer), then calls the handler with the plugin, on the
-main thread. Handlers return at once; slow work goes to the describer's worker. Strings are
+Each generated script first leaves the command layer, then asks the plugin whether anything may be
+done here (`refused()`: secure screen, locked Windows, missing libraries), then calls the handler
+with the plugin, on the main thread. Handlers return at once; slow work goes to the describer's worker. Strings are
 translated when the module is imported, as `@script` descriptions are.
 """
 
@@ -222,6 +222,9 @@ def addScripts(cls: type) -> None:
 
 def _scriptFor(command: Command, category: str) -> Callable:
 	def script(plugin: "GlobalPlugin", gesture) -> None:
+		# Every command leaves the layer first, whichever way it came: a gesture the user gave it in
+		# Input Gestures reaches NVDA's gesture map before the layer's getScript.
+		plugin.layer.leave()
 		if not plugin.refused():
 			command.handler(plugin)
 

@@ -190,6 +190,8 @@ class _Captured:
 
 def _showQuestionDialog(plugin: "GlobalPlugin", target: targets.Target, source: ImageSource) -> None:
 	closeQuestionDialog(plugin)
+	if not screenState.windowsMayOpen():
+		return  # Windows was locked since the key was pressed: the picture is dropped, unsent
 
 	def answered(question: str | None) -> None:
 		plugin.questionDialog = None

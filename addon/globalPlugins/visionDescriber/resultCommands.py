@@ -4,7 +4,8 @@ description, follow-up questions, settings, "is it ready".
 Handlers run on NVDA's main thread after the plugin's refusals and never touch the network: the last
 result is the describer's newest conversation, kept in memory. The follow-up dialog is imported only
 when first opened (it is the largest module, and a plugin whose dialog fails to load must still
-describe); windows open through `wx.CallAfter`, after the script has returned.
+describe); windows open through `wx.CallAfter`, after the script has returned, and only if Windows
+is not locked by then (`screenState.windowsMayOpen`).
 """
 
 import sys
@@ -19,6 +20,8 @@ from logHandler import log
 from visionDescriberCore.describing import Session
 from visionDescriberCore.text.markdownHtml import markdownToHtml
 from visionDescriberCore.text.phrases import stripMarkdown
+
+from . import screenState
 
 if TYPE_CHECKING:
 	from . import GlobalPlugin
@@ -87,7 +90,18 @@ def openFollowUp(plugin: "GlobalPlugin", session: Session | None) -> None:
 		# Translators: Spoken when the follow-up dialog cannot be opened.
 		plugin.speech.say(_("The follow-up dialog is not available."))
 		return
-	wx.CallAfter(followUpDialog.showFollowUpDialog, plugin.describer, session, plugin.speech)
+	wx.CallAfter(
+		_whenWindowsMayOpen, followUpDialog.showFollowUpDialog, plugin.describer, session, plugin.speech
+	)
+
+
+def _whenWindowsMayOpen(show, *args) -> None:
+	"""Opens a window, unless Windows was locked (or this is a secure screen) by the time it would
+	appear: windows open after the script returned, and an answer may arrive at any time."""
+	if screenState.windowsMayOpen():
+		show(*args)
+	else:
+		log.debug("Vision Describer: a window was not opened: Windows is locked or this is a secure screen")
 
 
 def closeFollowUpDialog() -> None:
@@ -109,7 +123,7 @@ def openSettings(plugin: "GlobalPlugin") -> None:
 		# Translators: Spoken when Vision Describer's settings panel cannot be found.
 		plugin.speech.say(_("Vision Describer's settings are not available."))
 		return
-	wx.CallAfter(gui.mainFrame.popupSettingsDialog, NVDASettingsDialog, panel)
+	wx.CallAfter(_whenWindowsMayOpen, gui.mainFrame.popupSettingsDialog, NVDASettingsDialog, panel)
 
 
 def announceReady(plugin: "GlobalPlugin") -> None:

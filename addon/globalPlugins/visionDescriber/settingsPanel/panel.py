@@ -21,13 +21,12 @@ from dataclasses import replace
 from typing import TypeVar
 
 import addonHandler
-import globalVars
 from gui import guiHelper
 from gui.settingsDialogs import NVDASettingsDialog, SettingsPanel
 from visionDescriberCore.apiKeys import KeyStore
 from visionDescriberCore.settings import Settings
 
-from .. import savedSettings
+from .. import savedSettings, screenState
 from ..backgroundCalls import BackgroundCalls
 from .connectionTest import ConnectionTestSection
 from .descriptionsSection import DescriptionsSection
@@ -87,7 +86,7 @@ def currentSettings() -> Settings:
 def register(services: PanelServices | None = None) -> None:
 	"""Adds the panel to NVDA's settings dialog, unless NVDA runs on a secure screen (NVDA does not
 	open settings there, and nothing of the add-on should either)."""
-	if globalVars.appArgs.secure:
+	if screenState.isSecureScreen():
 		return
 	VisionDescriberPanel.services = services
 	if VisionDescriberPanel not in NVDASettingsDialog.categoryClasses:
