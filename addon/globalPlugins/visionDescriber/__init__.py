@@ -156,7 +156,7 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		return False
 
 	def busySentence(self) -> str:
-		return commandLayer.busySentence(self.commands)
+		return commandLayer.busySentence(self)
 
 	def _onSessionLockStateChanged(self, isNowLocked: bool) -> None:
 		"""NVDA's session-lock notification (main thread). Locked: a description being made stops at

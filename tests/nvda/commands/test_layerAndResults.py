@@ -98,7 +98,7 @@ def test_helpListsEveryKey(started):
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:h")
 	[help] = started.spoken
-	assert help.startswith("v or n: navigator object. f: focus. w: window.")
+	assert help.startswith("After NVDA+alt+v, press v or n: navigator object. f: focus. w: window.")
 	for key in (
 		"m: monitor",
 		"s: whole screen",
@@ -172,7 +172,7 @@ def test_theSameLetterLaterIsAnotherDescribe(started, picture, followUps):
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:v")
 	started.waitForAnswer()
-	time.sleep(commandLayer.DOUBLE_PRESS_SECONDS)
+	time.sleep(commandLayer.doublePressSeconds())
 	assert not press(plugin, "kb:v")  # the repeat window has passed: v is the application's again
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:v")
