@@ -311,6 +311,72 @@ def test_theKeyFieldHidesWhatIsTypedAndTheStatusIsReadOnly(nvdaGui, panelModule)
 	assert not panel.deleteKeyButton.IsEnabled()
 
 
+# --- For low vision: wide enough to read, and inside NVDA's dialog -------------------------------------
+
+#: Values the fields must show whole: addresses and model names as users have them.
+LONG_VALUES = {
+	"baseUrlField": [
+		*DEFAULT_BASE_URLS.values(),
+		"https://contoso-vision-eastus.openai.azure.com",
+		"https://openrouter.ai/api/v1",
+		"http://192.168.178.20:11434",
+	],
+	"modelField": ["qwen/qwen2.5-vl-72b-instruct", "llama3.2-vision:11b-instruct-q4_K_M", "gpt-4.1-mini"],
+}
+#: Every sentence the stored key field can show.
+KEY_STATUSES = [
+	"Looking for a stored key…",
+	"A key is stored for this server.",
+	"No key is stored for this server.",
+	"The credential store could not be read.",
+	"Enter a valid server address to see whether a key is stored.",
+]
+#: Room a text field keeps around its text (borders and padding), in pixels.
+FIELD_PADDING = 10
+#: What Windows' vertical scroll bar takes from the container (wxGTK's scroll bars float over it).
+SCROLL_BAR = 17
+
+
+def showsWhole(field, text) -> bool:
+	return field.GetTextExtent(text).width + FIELD_PADDING <= field.GetClientSize().width
+
+
+def test_theAddressModelAndKeyFieldsShowTheirValuesWhole(nvdaGui, panelModule):
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	for attribute, values in LONG_VALUES.items():
+		field = getattr(panel, attribute)
+		for value in values:
+			assert showsWhole(field, value), (attribute, value, field.GetClientSize().width)
+	for status in KEY_STATUSES:
+		assert showsWhole(panel.keyStatusField, status), status
+	assert showsWhole(panel.newKeyField, "•" * 28)  # a pasted key can be checked for length at a glance
+	assert showsWhole(panel.modelsChoice, "llama3.2 – text only, cannot describe pictures")
+	prompt = panel.customPromptField
+	assert prompt.GetClientSize().height >= 4 * prompt.GetCharHeight()  # four lines of the user's prompt
+	assert showsWhole(prompt, "Read every number on the chart, then the legend.")
+
+
+def test_thePanelFitsNvdasDialogWidthAndScrollsToEveryControl(nvdaGui, panelModule):
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	container = dialog.container
+	visible = container.GetClientSize()
+	assert tuple(dialog.GetSize()) == dialog.INITIAL_SIZE  # as NVDA opens it
+	# No sideways scrolling, even with Windows' scroll bar taking its share.
+	assert container.GetVirtualSize().width <= visible.width
+	border = 2 * 10  # the dialog's border around a category
+	assert panel.GetBestSize().width + border + SCROLL_BAR <= visible.width
+	assert container.GetVirtualSize().height > visible.height  # it scrolls up and down instead
+	area = container.GetScreenRect()
+	for control in inputControls(panel):
+		# What the container does when Tab brings a control the focus (wxGTK sends no focus event
+		# to the container for a choice or a button, so the test asks it directly).
+		container.ScrollChildIntoView(control)
+		wxHelpers.processEvents()
+		assert area.Contains(control.GetScreenRect()), (
+			f"{type(control).__name__} at {control.GetScreenRect()}"
+		)
+
+
 # --- Load, save, validation -------------------------------------------------------------------------
 
 
@@ -335,7 +401,7 @@ def test_thePanelShowsTheSavedSettings(nvdaGui, panelModule):
 		config.conf[SECTION][name] = value
 	dialog, panel = openPanel(nvdaGui, panelModule)
 	assert panel.settingsFromControls() == dataclasses.replace(Settings(), **saved)
-	assert panel.providerChoice.GetStringSelection().startswith("OpenAI-compatible server")
+	assert panel.providerChoice.GetStringSelection().startswith("OpenAI-compatible (")
 	assert panel.languageChoice.GetStringSelection() == "German (de)"
 	assert not panel.languageCodeField.IsEnabled()
 	assert panel.imageSizeChoice.GetStringSelection() == "1200 pixels on the longest side"
@@ -520,7 +586,7 @@ def test_timeoutsCannotLeaveTheSpecsRange(nvdaGui, panelModule):
 		(
 			lambda panel: chooseText(panel.presetChoice, "My own prompt"),
 			"Write your own prompt, or choose another preset.",
-			'Your own prompt (for the "My own prompt" preset)',
+			"Your own prompt",
 			"customPromptField",
 		),
 		(
@@ -596,9 +662,7 @@ def test_changingProviderMovesDefaultsButKeepsWhatTheUserTyped(nvdaGui, panelMod
 	assert panel.imageDetailChoice.IsEnabled() and not panel.warmUpCheck.IsEnabled()
 	panel.baseUrlField.SetValue("https://openrouter.ai/api/v1")
 	panel.modelField.SetValue("qwen/qwen2.5-vl-72b-instruct")
-	chooseText(
-		panel.providerChoice, "OpenAI-compatible server (LM Studio, llama.cpp, vLLM, OpenRouter and others)"
-	)
+	chooseText(panel.providerChoice, "OpenAI-compatible (LM Studio, vLLM, OpenRouter, others)")
 	assert panel.baseUrlField.GetValue() == "https://openrouter.ai/api/v1"
 	assert panel.modelField.GetValue() == "qwen/qwen2.5-vl-72b-instruct"
 	chooseText(panel.providerChoice, "Ollama")

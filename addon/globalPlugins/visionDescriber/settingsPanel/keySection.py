@@ -28,10 +28,14 @@ from visionDescriberCore.apiKeys import endpointIdFor
 from visionDescriberCore.settings import Settings
 
 from ..backgroundCalls import BackgroundCalls
-from .fieldControls import CheckField, FieldControl, Refusal, Section
+from .fieldControls import CheckField, FieldControl, Refusal, Section, fillRow
 from .serverAccess import endpointIdOf, keyForCall, logFailure, reportFailure, unencryptedKeySentence
 
 addonHandler.initTranslation()
+
+#: The new key field's narrowest width (96 DPI): a little narrower than other wide fields, to leave
+#: room for its label's hint; what it shows is dots anyway.
+KEY_FIELD = 200
 
 
 class KeySection(Section):
@@ -66,12 +70,14 @@ class KeySection(Section):
 			wx.TextCtrl,
 			style=wx.TE_READONLY,
 		)
+		fillRow(panel, group, panel.keyStatusField)
 		panel.newKeyField = group.addLabeledControl(
 			# Translators: a label in Vision Describer settings; the field hides what is typed.
-			_("New API &key (leave empty to keep the stored one):"),
+			_("New API &key (empty keeps the stored one):"),
 			wx.TextCtrl,
 			style=wx.TE_PASSWORD,
 		)
+		fillRow(panel, group, panel.newKeyField, KEY_FIELD)
 		# Translators: a button in Vision Describer settings.
 		panel.deleteKeyButton = group.addItem(wx.Button(box, label=_("D&elete the stored key")))
 		panel.deleteKeyButton.Bind(wx.EVT_BUTTON, self.onDeleteKey)

@@ -24,7 +24,7 @@ import ui
 import wx
 from visionDescriberCore.settings import PROVIDERS, Settings
 
-from .fieldControls import ChoiceField, FieldControl, Section, TextField
+from .fieldControls import ChoiceField, FieldControl, Section, TextField, fillRow
 from .keySection import KeySection
 from .serverAccess import addressProblem
 
@@ -38,7 +38,7 @@ def providerNames() -> dict[str, str]:
 		# Translators: a provider in Vision Describer settings.
 		"openai": _("OpenAI"),
 		# Translators: a provider in Vision Describer settings: any server with OpenAI's chat API.
-		"openaiCompatible": _("OpenAI-compatible server (LM Studio, llama.cpp, vLLM, OpenRouter and others)"),
+		"openaiCompatible": _("OpenAI-compatible (LM Studio, vLLM, OpenRouter, others)"),
 		# Translators: a provider in Vision Describer settings.
 		"azure": _("Azure OpenAI"),
 	}
@@ -84,7 +84,7 @@ class ServerSection(Section):
 				onChange=self.onProviderChanged,
 			),
 			# Translators: a label in Vision Describer settings, e.g. http://127.0.0.1:11434.
-			TextField("baseUrl", "baseUrlField", _("Server add&ress:")),
+			TextField("baseUrl", "baseUrlField", _("Server add&ress:"), wide=True),
 			TextField(
 				"azureApiVersion",
 				"azureVersionField",
@@ -93,7 +93,7 @@ class ServerSection(Section):
 				enabledWhen=lambda settings: settings.provider == "azure",
 			),
 			# Translators: a label in Vision Describer settings (on Azure: the deployment name).
-			TextField("model", "modelField", _("&Model:")),
+			TextField("model", "modelField", _("&Model:"), wide=True),
 		)
 
 	def build(self, helper, settings: Settings) -> None:
@@ -108,6 +108,7 @@ class ServerSection(Section):
 			_("Models &found on the server:"),
 			wx.Choice,
 		)
+		fillRow(panel, group, panel.modelsChoice)  # a long model name must not widen the panel
 		panel.modelsChoice.Bind(wx.EVT_CHOICE, self.onModelChosen)
 		# Translators: a button in Vision Describer settings.
 		panel.refreshButton = group.addItem(wx.Button(box, label=_("Refres&h the model list")))
