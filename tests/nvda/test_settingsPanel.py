@@ -366,6 +366,13 @@ def test_thePanelFitsNvdasDialogWidthAndScrollsToEveryControl(nvdaGui, panelModu
 	border = 2 * 10  # the dialog's border around a category
 	assert panel.GetBestSize().width + border + SCROLL_BAR <= visible.width
 	assert container.GetVirtualSize().height > visible.height  # it scrolls up and down instead
+	from visionDescriber.settingsPanel.fieldControls import ROW_WIDTH
+
+	rowWidth = panel.scaleSize(ROW_WIDTH)  # each row within what the panel promises
+	for group in panel.settingsSizer.GetChildren():
+		if isinstance(group.GetSizer(), wx.StaticBoxSizer):
+			for row in group.GetSizer().GetChildren():
+				assert row.GetMinSize().width <= rowWidth, row.GetWindow() and row.GetWindow().GetLabel()
 	area = container.GetScreenRect()
 	for control in inputControls(panel):
 		# What the container does when Tab brings a control the focus (wxGTK sends no focus event

@@ -161,12 +161,15 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 	def _onSessionLockStateChanged(self, isNowLocked: bool) -> None:
 		"""NVDA's session-lock notification (main thread). Locked: a description being made stops at
 		once, with its speech and its waiting tones, and nothing it would have opened opens (the
-		question dialog, holding a picture not yet sent, is closed; the follow-up dialog a double
-		press asked for is forgotten). Nothing is said: the lock screen speaks for itself."""
+		follow-up dialog a double press asked for is forgotten). The add-on's windows close: the
+		question dialog holds a picture not yet sent, and the follow-up dialog would otherwise wait
+		for an answer that was cancelled (its conversations are kept: D opens it again). Nothing is
+		said: the lock screen speaks for itself."""
 		if not isNowLocked:
 			return
 		self.layer.leave()
 		closeQuestionDialog(self)
+		closeFollowUpDialog()
 		if self.lastRun is not None:
 			self.lastRun.openDialogWhenDone = False
 		if self.describer.cancel():

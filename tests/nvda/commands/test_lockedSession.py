@@ -177,3 +177,21 @@ def picture(started):
 	pointNavigatorAt(waitUntilPainted(frame, RED), name="letter", appName="winword")
 	yield frame
 	frame.Destroy()
+
+
+def test_anOpenFollowUpDialogClosesAndItsConversationIsKept(started, picture):
+	from visionDescriber import followUpDialog
+	from winAPI import sessionTracking
+
+	started.server.queueChat(ollamaReply(["A letter."]))
+	started.plugin.script_describeNavigator(None)
+	started.waitForAnswer()
+	session = started.plugin.describer.lastSession
+	started.plugin.script_followUp(None)
+	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)
+	lock()
+	assert followUpDialog.followUpDialog() is None
+	sessionTracking.testing.unlock()
+	started.plugin.script_followUp(None)
+	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)
+	assert followUpDialog.followUpDialog().session is session
