@@ -139,7 +139,7 @@ def test_packageLayout(builtPackage):
 	assert not any(name.endswith((".po", ".pot", ".tpl", ".md")) for name in names)
 	# Both layers of the add-on, and the target list the loader reads.
 	assert "globalPlugins/visionDescriber/__init__.py" in names
-	assert "packages/visionDescriberCore/errors.py" in names
+	assert "packages/visionDescriberCore/errors/server.py" in names
 	assert "packages/visionDescriberCore/bundleTargets.py" in names
 	for tag in ("cp311-win32", "cp313-win_amd64"):
 		assert f"deps/{tag}/PIL/_imaging.{tag}.pyd" in names
@@ -392,7 +392,7 @@ def test_potHasCoreStringsKeywordsAndTranslatorComments(tmp_path):
 	pot = (tree / "visionDescriber.pot").read_text(encoding="utf-8")
 	assert 'msgid "Cancelled"' in pot  # from the core's errors module
 	assert 'msgid "Vision Describer"' in pot  # the manifest summary, from buildVars.py
-	assert "#: addon/packages/visionDescriberCore/errors.py:" in pot
+	assert "#: addon/packages/visionDescriberCore/errors/server.py:" in pot
 	assert "#. Translators: {url} is the address of the vision server." in pot
 	assert 'msgctxt "probe context"\nmsgid "Probe with context"' in pot
 	assert 'msgid "one probe"\nmsgid_plural "{count} probes"' in pot

@@ -15,6 +15,18 @@ SPOKEN_ERRORS = [
 	e.VisionDescriberError(),
 	e.ServerUnreachable("http://127.0.0.1:11434", provider="ollama"),
 	e.ServerUnreachable("https://example.invalid/v1", provider="openai"),
+	e.ServerUnreachable("http://127.0.0.1:8080/v1", provider="openaiCompatible", refusedHere=True),
+	e.NotAnOllamaServer("http://127.0.0.1:1234"),
+	*(
+		e.InvalidAddress(reason)
+		for reason in (
+			e.InvalidAddress.MISSING,
+			e.InvalidAddress.SCHEME,
+			e.InvalidAddress.PORT,
+			e.InvalidAddress.SHAPE,
+			e.InvalidAddress.CREDENTIALS,
+		)
+	),
 	*(e.TimedOut(phase, 30) for phase in (e.TimedOut.CONNECT, e.TimedOut.FIRST_RESPONSE, e.TimedOut.STREAM)),
 	e.ModelNotFound("llava", provider="ollama"),
 	e.ModelNotFound("gpt-x", provider="openai"),
@@ -31,6 +43,8 @@ SPOKEN_ERRORS = [
 	e.ContextTooLong(),
 	e.ImageTooLarge(),
 	e.ServerError(500),
+	e.ServerError(500, reason="model requires more system memory (5.6 GiB) than is available."),
+	e.ServerError(reason="out of memory."),
 	e.ServerError(),
 	e.StreamCutShort("Some text"),
 	e.StreamCutShort(),
@@ -48,6 +62,7 @@ SPOKEN_ERRORS = [
 	e.UnreadableImage("photo.heic"),
 	e.UnreadableImage("photo.png", reason=e.UnreadableImage.NOT_FOUND),
 	e.UnreadableImage("huge.png", reason=e.UnreadableImage.TOO_LARGE),
+	e.UnreadableImage("IMG_0042.HEIC", reason=e.UnreadableImage.HEIC),
 	e.NoImageFound(),
 	*(
 		e.KeyStoreUnavailable(operation)

@@ -323,6 +323,40 @@ def test_a_stream_cut_short_keeps_what_arrived(ollama, mainThread, describerFor)
 	assert describer.lastSession.lastAnswer == "The window shows a list of files. The first"
 
 
+def brokenBytes(reply):
+	"""reply with "@@" replaced by a UTF-8 sequence cut short (as a proxy that splits bytes sends it)
+	and "%%" by the JSON escape of a lone surrogate (half an emoji)."""
+
+	def broken(piece):
+		return piece.replace(b"@@", b"\xc3").replace(b"%%", b"\\ud83d") if isinstance(piece, bytes) else piece
+
+	reply.body = [broken(piece) for piece in reply.body]
+	return reply
+
+
+def test_broken_bytes_and_control_characters_never_reach_speech_or_the_conversation(
+	ollama, mainThread, describerFor
+):
+	# "\x07" travels as a JSON escape; "@@" becomes a byte that is not UTF-8, "%%" half an emoji.
+	ollama.queueChat(brokenBytes(ollamaReply(["The caf@@ sign\x07 says ", "OPEN%%. ", "Lights are on."])))
+	describer = describerFor(ollama)
+	listener = Recorder(mainThread)
+	describer.describe(ImageSource(Grabber(screenshot()), "screen"), listener)
+	listener.wait()
+	assert listener.phrases() == ["The caf sign says OPEN.", "Lights are on."]
+	assert describer.lastSession.lastAnswer == "The caf sign says OPEN. Lights are on."
+
+
+def test_what_arrived_before_a_cut_is_kept_clean(ollama, mainThread, describerFor):
+	ollama.queueChat(brokenBytes(ollamaReply(["A form@@ with ", "two\x00 fields. ", "The"], done=False)))
+	describer = describerFor(ollama)
+	listener = Recorder(mainThread)
+	describer.describe(ImageSource(Grabber(screenshot()), "screen"), listener)
+	listener.wait()
+	assert listener.kinds()[-1] == "error"
+	assert describer.lastSession.lastAnswer == "A form with two fields. The"
+
+
 def test_reasoning_is_never_spoken(ollama, mainThread, describerFor):
 	ollama.queueChat(ollamaReply(["Two icons."], thinking=["Let me look at the icons first."]))
 	describer = describerFor(ollama)

@@ -32,6 +32,8 @@ RANKS = {
 	"settings": 7,
 	"apiKeys": 7,
 	"describing": 8,
+	"cliWording": 8,
+	"cliOutput": 8.5,  # uses cliWording
 	"cli": 9,
 	"__main__": 10,
 }

@@ -7,12 +7,17 @@ Mirrors source/braille.py of NVDA 2024.4 where the add-on depends on it:
 - Then the message timer (BrailleHandler._resetMessageTimer): the message is dismissed after
   `config.conf["braille"]["messageTimeout"]` seconds, unless `showMessages` is 2 (show
   indefinitely). Panning (`scrollForward`/`scrollBack`) while a message is shown restarts the timer.
-  Dismissing returns the display to the main buffer.
+  Dismissing returns the display to the main buffer. As in NVDA the timer is a wx.CallLater kept in
+  `handler._messageCallLater` (None until the first message): `Stop()` halts it, and the next
+  `_resetMessageTimer` restarts the same object.
+- A region's text can change in place, as NVDA's own regions do: set `rawText`, then
+  `region.update()`, `buffer.update()` and `buffer.updateDisplay()`; the window stays where it was.
 - The display shows `displaySize` cells at a time (40 here); `BrailleBuffer.windowStartPos` is where
   the reader is in the message.
 
-No real timer runs: `testing.timeoutPassed()` does what NVDA's wx.CallLater would do when the
-timeout elapses, and `testing.timerMs()` is the timeout last (re)started (None when none runs).
+No real timer runs (`testing.CallLater` stands in for wx.CallLater and never fires by itself):
+`testing.timeoutPassed()` does what the wx.CallLater would do when the timeout elapses, and
+`testing.timerMs()` is the timeout of the running timer (None when none runs).
 `testing.messages` records every text given to `message`; `testing.shown()` is the message the
 display shows now (None when the main buffer is back). `testing.displayConnected = False` makes the
 handler behave as NVDA does with no braille display.
@@ -28,10 +33,41 @@ class testing:
 	messages: list[str] = []
 	displayConnected = True
 
+	class CallLater:
+		"""wx.CallLater as NVDA uses it (Stop, Restart, IsRunning, GetInterval; always true); it fires
+		only when a test calls `fire()`, where the delay would have passed."""
+
+		def __init__(self, millis, callable):
+			self._millis = millis
+			self._callable = callable
+			self._running = True
+
+		def Stop(self):
+			self._running = False
+
+		def Restart(self, millis=None):
+			if millis is not None:
+				self._millis = millis
+			self._running = True
+
+		def IsRunning(self):
+			return self._running
+
+		def GetInterval(self):
+			return self._millis
+
+		def fire(self):
+			if not self._running:
+				return False
+			self._running = False
+			self._callable()
+			return True
+
 	@staticmethod
 	def timerMs():
 		"""The message timeout running now, in milliseconds (None: no timer, the message stays)."""
-		return handler._messageCallLater
+		timer = handler._messageCallLater
+		return timer.GetInterval() if timer is not None and timer.IsRunning() else None
 
 	@staticmethod
 	def shown():
@@ -42,10 +78,8 @@ class testing:
 	@staticmethod
 	def timeoutPassed() -> bool:
 		"""The message timer elapses: True if a message was dismissed."""
-		if handler._messageCallLater is None:
-			return False
-		handler._dismissMessage()
-		return True
+		timer = handler._messageCallLater
+		return timer is not None and timer.fire()
 
 
 class Region:
@@ -87,6 +121,10 @@ class BrailleBuffer(baseObject.AutoPropertyObject):
 	def scrollBack(self):
 		self.windowStartPos = max(0, self.windowStartPos - self.handler.displaySize)
 
+	def updateDisplay(self):
+		if self is self.handler.buffer:
+			self.handler.update()
+
 
 class BrailleHandler(baseObject.AutoPropertyObject):
 	def __init__(self):
@@ -122,13 +160,18 @@ class BrailleHandler(baseObject.AutoPropertyObject):
 		braille = config.conf["braille"]
 		if braille["showMessages"] == 2:
 			return
-		# NVDA starts (or restarts) a wx.CallLater; the fake keeps its delay in milliseconds.
-		self._messageCallLater = braille["messageTimeout"] * 1000
+		timeout = braille["messageTimeout"] * 1000
+		if self._messageCallLater:
+			self._messageCallLater.Restart(timeout)
+		else:
+			self._messageCallLater = testing.CallLater(timeout, self._dismissMessage)
 
 	def _dismissMessage(self, shouldUpdate=True):
 		self.buffer.clear()
 		self.buffer = self.mainBuffer
-		self._messageCallLater = None
+		if self._messageCallLater:
+			self._messageCallLater.Stop()
+			self._messageCallLater = None
 		if shouldUpdate:
 			self.update()
 

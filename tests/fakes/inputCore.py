@@ -8,11 +8,11 @@ touch. `manager.executeGesture(gesture)` does what NVDA's InputManager.executeGe
 add-on (source/inputCore.py): the script is looked up (`scriptHandler.findScript`: the user's and
 the locale's gesture maps, then the running global plugins); a gesture whose
 `speechEffectWhenExecuted` is SPEECHEFFECT_CANCEL (every gesture by default: typed characters,
-command keys, a lone Control) queues `speech.cancelSpeech` on the event queue; then the script is
-queued with `scriptHandler.queueScript`. With no script, `NoInputGestureAction` is raised: NVDA then
-gives the gesture to the next in line (app module, focus, its own global commands such as braille
-scrolling), and a key nobody takes goes on to the application. A modifier key alone is never a
-command.
+command keys, a lone Control) queues `speech.cancelSpeech` on the event queue; a modifier alone
+(`isModifier`) stops there with `NoInputGestureAction`; otherwise the script is queued with
+`scriptHandler.queueScript`. With no script, `NoInputGestureAction` is raised: NVDA then gives the
+gesture to the next in line (app module, focus, its own global commands such as braille
+scrolling), and a key nobody takes goes on to the application.
 
 Gesture maps (`GlobalGestureMap`): `manager.userGestureMap` holds what the user changed in Input
 Gestures (gestures.ini), `manager.localeGestureMap` the translation's bindings; both start empty
@@ -139,11 +139,12 @@ class InputManager(baseObject.AutoPropertyObject):
 		import scriptHandler
 		import speech
 
-		if gesture.isModifier:
-			raise NoInputGestureAction
 		script = scriptHandler.findScript(gesture)
 		if gesture.speechEffectWhenExecuted == gesture.SPEECHEFFECT_CANCEL:
 			queueHandler.queueFunction(queueHandler.eventQueue, speech.cancelSpeech)
+		if gesture.isModifier:
+			# A lone modifier (Control) has cancelled speech above and runs no script.
+			raise NoInputGestureAction
 		if script:
 			scriptHandler.queueScript(script, gesture)
 			return

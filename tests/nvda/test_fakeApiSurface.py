@@ -88,8 +88,8 @@ API = {**API, **LATER_MODULE_API}
 INSTANCE_ATTRIBUTES = {
 	# source/config/__init__.py, ConfigManager.__init__
 	"config.ConfigManager": {"spec", "profiles", "validator", "rootSection"},
-	# source/braille.py, BrailleHandler.__init__ (the fake's _messageCallLater holds the delay NVDA's
-	# wx.CallLater would have)
+	# source/braille.py, BrailleHandler.__init__ (the fake's _messageCallLater is a
+	# braille.testing.CallLater, shaped like the wx.CallLater NVDA keeps there)
 	"braille.BrailleHandler": {"mainBuffer", "messageBuffer", "buffer", "_messageCallLater"},
 	# source/inputCore.py, InputManager.__init__
 	"inputCore.InputManager": {"localeGestureMap", "userGestureMap"},

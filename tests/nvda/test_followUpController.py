@@ -203,9 +203,10 @@ def setup(noThreadLeak, withoutWx):  # noqa: F811 - the fixture imported above
 
 
 def messages() -> list[str]:
-	import ui
+	"""What was spoken, in order (phrases go to speech directly, messages through ui.message)."""
+	import speech
 
-	return list(ui.testing.messages)
+	return speech.testing.spoken()
 
 
 # --- The parts know nothing of wx ----------------------------------------------------------------
@@ -347,7 +348,10 @@ def test_stop_silences_cancels_notes_it_and_gives_the_question_back(setup):
 	assert speech.testing.events[-2:] == [("cancel",), ("speak", "Stopped.")]
 	assert view.status == "Stopped."
 	assert view.question == QUESTION
-	assert view.history.endswith(f"You: {QUESTION}\n\nStopped before the answer was complete.")
+	# What was heard stays in the history, marked as stopped.
+	assert view.history.endswith(
+		f"You: {QUESTION}\n\nVision Describer: January is lowest.\n\nStopped before the answer was complete."
+	)
 	assert setup.idle(), "the request was not cancelled"
 	setup.main.pumpFor(0.2)
 	assert messages()[-1] == "Stopped."  # nothing spoken after the stop
@@ -379,6 +383,12 @@ def test_with_the_dialog_closed_the_answer_is_still_spoken_and_shown_on_reopenin
 
 
 # --- Recent conversations, new image, Alt+L ------------------------------------------------------
+
+
+def test_recent_conversations_are_named_in_plain_text(setup):
+	session = setup.describe(["## Sales\n", "**March** is `highest`.\n", "- January is lowest."])
+	controller, view = setup.open()
+	assert view.recent == [f"{session.title}: Sales March is highest. January is lowest."]
 
 
 def test_recent_conversations_are_newest_first_and_choosing_one_shows_it(setup):

@@ -88,9 +88,10 @@ def waitIdle(describer) -> bool:
 
 
 def messages() -> list[str]:
-	import ui
+	"""What was spoken, in order (phrases go to speech directly, messages through ui.message)."""
+	import speech
 
-	return list(ui.testing.messages)
+	return speech.testing.spoken()
 
 
 def sendKey(target: wx.Window, keyCode: int, modifiers: int = wx.MOD_NONE) -> None:
@@ -267,7 +268,9 @@ def test_escape_stops_a_streaming_answer_then_closes_the_dialog(setup):
 	assert followUpDialog() is dialog  # the first Escape only stopped
 	assert dialog.question.GetValue() == QUESTION  # back in the field to ask again
 	assert dialog.status.GetValue() == "Stopped."
-	assert historyOf(dialog).endswith(f"You: {QUESTION}\n\nStopped before the answer was complete.")
+	assert historyOf(dialog).endswith(
+		f"You: {QUESTION}\n\nVision Describer: January is lowest.\n\nStopped before the answer was complete."
+	)
 	assert len(session.conversation.turns) == 2
 	wxHelpers.waitFor(lambda: False, timeout=0.2)
 	assert messages()[-1] == "Stopped."  # nothing spoken after the stop
@@ -292,7 +295,8 @@ def test_the_stop_button_cancels_and_the_question_can_be_sent_again(setup):
 	sendKey(dialog.question, wx.WXK_RETURN)
 	assert wxHelpers.waitFor(lambda: len(session.conversation.turns) == 4)
 	assert historyOf(dialog).endswith(
-		f"You: {QUESTION}\n\nStopped before the answer was complete.\n\n"
+		f"You: {QUESTION}\n\nVision Describer: January is lowest.\n\n"
+		"Stopped before the answer was complete.\n\n"
 		f"You: {QUESTION}\n\nVision Describer: January."
 	)
 	click(dialog.stopButton)
@@ -399,7 +403,18 @@ def test_reopening_shows_the_same_history_and_opening_again_focuses_the_one_dial
 	assert wx.Window.FindFocus() is reopened.question
 
 
-def test_closing_does_not_stop_an_answer_and_reopening_shows_it_on_its_way(setup):
+def foregroundChanges() -> None:
+	"""What NVDA does when a window comes to the foreground (as the one behind a closed dialog does):
+	its foreground event cancels speech."""
+	from NVDAObjects import NVDAObject
+
+	NVDAObject().event_foreground()
+
+
+def test_closing_does_not_stop_an_answer_but_its_speech_does_not_resume_mid_sentence(setup):
+	import speech
+	import tones
+
 	session = setup.describe()
 	dialog = setup.open()
 	gate = threading.Event()
@@ -409,14 +424,22 @@ def test_closing_does_not_stop_an_answer_and_reopening_shows_it_on_its_way(setup
 	assert wxHelpers.waitFor(lambda: "January is lowest." in messages())
 	click(dialog.closeButton)
 	assert wxHelpers.waitFor(lambda: not dialog)
+	foregroundChanges()  # NVDA cuts off "January is lowest." as the window behind comes back
 
 	reopened = setup.open()
+	foregroundChanges()
 	assert reopened.status.GetValue() == "Answering..."
 	assert historyOf(reopened).endswith(f"You: {QUESTION}\n\nVision Describer: January is lowest.")
 	click(reopened.closeButton)
+	foregroundChanges()
 	gate.set()
 	assert wxHelpers.waitFor(lambda: len(session.conversation.turns) == 4)
-	assert "It is small." in messages()  # still spoken with the dialog closed
+	wxHelpers.processEvents()
+	assert "It is small." not in messages()  # not resumed in the middle of the answer
+	assert speech.testing.cutOff[-1] == "January is lowest."
+	from visionDescriber.speechOutput import READY_TONE
+
+	assert tones.testing.beeps[-1][:2] == READY_TONE  # but a sign that it is complete
 	assert historyOf(setup.open()).endswith("Vision Describer: January is lowest. It is small.")
 
 

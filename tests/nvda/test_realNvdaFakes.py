@@ -69,6 +69,22 @@ def test_everyGestureCancelsSpeechBeforeItsScriptRuns():
 	globalPluginHandler.runningPlugins.discard(plugin)
 
 
+def test_aLoneControlCancelsSpeechAndRunsNoScript():
+	"""inputCore.InputManager.executeGesture: the speech effect comes before `isModifier` stops it."""
+	import inputCore
+	import queueHandler
+	import speech
+	from nvdaHarness import makeGesture
+
+	control = makeGesture("kb:control")
+	control.isModifier = True
+	speech.speak(["an answer being read"])
+	with pytest.raises(inputCore.NoInputGestureAction):
+		inputCore.manager.executeGesture(control)
+	queueHandler.testing.pump()
+	assert speech.testing.cutOff == ["an answer being read"]
+
+
 def test_aWindowComingToTheForegroundCancelsSpeech():
 	import speech
 	from NVDAObjects import NVDAObject
@@ -141,6 +157,40 @@ def test_showIndefinitelyKeepsTheMessageAndPanningRestartsTheTimer():
 	assert braille.testing.timerMs() is None
 	assert not braille.testing.timeoutPassed()
 	assert braille.testing.shown() == "stays"
+
+
+def test_theMessageTimerIsAWxCallLaterThatStopsAndRestarts():
+	"""NVDA keeps the timeout in a wx.CallLater (`_messageCallLater`): Stop() halts it, and the next
+	message or pan restarts that same timer (BrailleHandler._resetMessageTimer)."""
+	import braille
+
+	braille.handler.message("x" * 100)
+	timer = braille.handler._messageCallLater
+	timer.Stop()
+	assert braille.testing.timerMs() is None
+	assert not braille.testing.timeoutPassed()
+	assert braille.testing.shown() == "x" * 100
+	braille.handler.scrollForward()
+	assert braille.handler._messageCallLater is timer and braille.testing.timerMs() == 4000
+	assert braille.testing.timeoutPassed()
+	assert braille.handler._messageCallLater is None and braille.testing.shown() is None
+
+
+def test_aRegionChangedInPlaceKeepsTheWindowWhereTheReaderIs():
+	"""How NVDA's regions change their text (braille.py Region.update, BrailleBuffer.update and
+	updateDisplay): the window start is left alone, unlike a new message."""
+	import braille
+
+	braille.handler.message("a" * 60)
+	braille.handler.scrollForward()
+	[region] = braille.handler.messageBuffer.regions
+	region.rawText = "a" * 60 + " and more"
+	region.update()
+	braille.handler.messageBuffer.update()
+	braille.handler.messageBuffer.updateDisplay()
+	assert braille.handler.messageBuffer.windowStartPos == 40
+	assert braille.testing.shown().endswith(" and more")
+	assert braille.handler.messageBuffer.windowRawText == "a" * 20 + " and more"
 
 
 # --- locked sessions and secure desktops (winAPI.sessionTracking, utils.security, blockAction) ---

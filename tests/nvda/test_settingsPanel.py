@@ -586,7 +586,25 @@ def test_timeoutsCannotLeaveTheSpecsRange(nvdaGui, panelModule):
 		),
 		(
 			lambda panel: panel.baseUrlField.SetValue("https://me:hunter2@api.example.com/v1"),
-			"Leave the user name and password out of the server address; put a key in the API key field.",
+			"Leave the user name and password out of the server address. Put a key in the API key field.",
+			"Server address",
+			"baseUrlField",
+		),
+		(
+			lambda panel: panel.baseUrlField.SetValue("http://[::1"),
+			"The server address is not valid. Write it like http://127.0.0.1:11434.",
+			"Server address",
+			"baseUrlField",
+		),
+		(
+			lambda panel: panel.baseUrlField.SetValue("http://127.0.0.1:99999"),
+			"The port in the server address is not valid.",
+			"Server address",
+			"baseUrlField",
+		),
+		(
+			lambda panel: panel.baseUrlField.SetValue("http://127.0.0.1:abc"),
+			"The port in the server address is not valid.",
 			"Server address",
 			"baseUrlField",
 		),
@@ -612,7 +630,16 @@ def test_timeoutsCannotLeaveTheSpecsRange(nvdaGui, panelModule):
 			"baseUrlField",
 		),
 	],
-	ids=["notHttp", "passwordInAddress", "emptyOwnPrompt", "badLanguageCode", "azureWithoutAddress"],
+	ids=[
+		"notHttp",
+		"passwordInAddress",
+		"brokenIpv6",
+		"portTooLarge",
+		"portNotANumber",
+		"emptyOwnPrompt",
+		"badLanguageCode",
+		"azureWithoutAddress",
+	],
 )
 def test_invalidInputIsRefusedWithAPlainSentenceAndNothingIsSaved(
 	nvdaGui, panelModule, change, sentence, option, field
@@ -1059,14 +1086,25 @@ def test_theConnectionTestSpeaksTheErrorSentenceAndTestsWhatThePanelShows(nvdaGu
 	assert wxHelpers.waitFor(lambda: len(spoken()) == 4)
 
 
-def test_theConnectionTestRefusesAnInvalidAddressWithoutCallingTheServer(nvdaGui, panelModule):
+@pytest.mark.parametrize(
+	("address", "sentence"),
+	[
+		("ftp://127.0.0.1", "The server address must start with http:// or https://."),
+		("http://[::1", "The server address is not valid. Write it like http://127.0.0.1:11434."),
+		("http://127.0.0.1:99999", "The port in the server address is not valid."),
+		("http://127.0.0.1:abc", "The port in the server address is not valid."),
+	],
+)
+def test_theConnectionTestRefusesAnInvalidAddressWithoutCallingTheServer(
+	nvdaGui, panelModule, address, sentence
+):
 	services = Services()
 	dialog, panel = openPanel(nvdaGui, panelModule, services)
 	calls = len(services.calls)
 	panel.baseUrlField.SetValue("ollama")
-	panel.baseUrlField.SetValue("ftp://127.0.0.1")
+	panel.baseUrlField.SetValue(address)
 	click(panel.testButton)
-	assert spoken() == ["The server address must start with http:// or https://."]
+	assert spoken() == [sentence]
 	assert len(services.calls) == calls
 
 

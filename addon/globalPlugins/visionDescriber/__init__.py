@@ -97,7 +97,7 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		try:
 			post_sessionLockStateChanged.unregister(self._onSessionLockStateChanged)
 			self.layer.leave()
-			self.speech.stopWaiting()
+			self.speech.terminate()
 			# The worker first: nothing may be spoken or shown once NVDA is leaving.
 			if not self.describer.terminate(timeout=1.0):
 				log.warning("Vision Describer: the worker did not stop within a second")

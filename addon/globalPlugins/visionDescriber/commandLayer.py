@@ -11,7 +11,7 @@ come from NVDA's gesture map, not from `getScript`, so every command's script le
 itself (commandTable).
 
 The layer does not wait for ever: `TIMEOUT_SECONDS` after entering without a key it leaves by itself,
-with a low tone and a braille flash, and says nothing (speech may be reading something else).
+with a tone and a braille flash, and says nothing (speech may be reading something else).
 
 Double press through the layer: the wrappers are new functions each time, so NVDA's own repeat count
 stays 0. A describe started from the layer therefore keeps its first key bound on its own for NVDA's
@@ -21,6 +21,8 @@ v, v" is a double press, within the same time NVDA gives any double press.
 The help and the busy sentence are made from the same table, with the gestures the user has now:
 NVDA's Input Gestures mappings (`inputCore.manager.getAllGestureMappings()`: the plugin's own
 bindings plus what the user added or removed), shown as NVDA shows them.
+
+Entering is a tone for the ear and a short braille message for the fingers (`layerBrailleText`).
 
 Letters kept free for commands being built elsewhere (`RESERVED_KEYS`): A asks aloud, G starts and
 stops watching, Shift+G says what changed. Until those commands exist the letters are unknown keys.
@@ -32,12 +34,13 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import addonHandler
-import braille
 import config
 import core
 import inputCore
 import tones
 from logHandler import log
+
+from . import brailleOutput
 
 if TYPE_CHECKING:
 	from . import GlobalPlugin
@@ -51,6 +54,8 @@ ENTRY_COMMAND = "commandLayer"
 LEAVE_LAYER_GESTURE = "kb:escape"
 #: The command whose gestures the busy sentence names.
 CANCEL_COMMAND = "cancel"
+#: The command whose layer key the layer's braille message names.
+HELP_COMMAND = "layerHelp"
 #: Letters no command of the table may take: the voice and watching commands will.
 RESERVED_KEYS = {
 	"kb:a": "askAloud",
@@ -108,6 +113,7 @@ class CommandLayer:
 		self._active = True
 		self._plugin.bindGestures(layerGestures(self._plugin.commands))
 		tones.beep(*LAYER_TONE)
+		brailleOutput.flash(layerBrailleText(self._plugin.commands))
 		self._entries += 1
 		self._stopTimer()
 		self._timer = core.callLater(int(TIMEOUT_SECONDS * 1000), self._timedOut, self._entries)
@@ -181,9 +187,8 @@ class CommandLayer:
 			return
 		self.leave()
 		tones.beep(*TIMEOUT_TONE)
-		if braille.handler:
-			# Translators: Shown in braille when the command layer closed because no key was pressed.
-			braille.handler.message(_("Vision Describer commands closed"))
+		# Translators: Shown in braille when the command layer closed because no key was pressed.
+		brailleOutput.flash(_("Vision Describer commands closed"))
 
 
 def isKeyboardGesture(normalizedIdentifiers: Sequence[str]) -> bool:
@@ -215,6 +220,14 @@ def layerDescriptions(commands: "Sequence[Command]") -> dict[str, str]:
 
 
 # --- The gestures the user has ------------------------------------------------------------------------
+
+
+def layerBrailleText(commands: "Sequence[Command]") -> str:
+	"""What braille shows when the layer opens (the tone says it to the ear)."""
+	helpKey = commandNamed(commands, HELP_COMMAND).keys[0]
+	# Translators: Shown in braille when Vision Describer's command layer opens; {help} is the key
+	# that lists the commands (h).
+	return _("Vision Describer: press a letter, {help} for help").format(help=gestureText(helpKey))
 
 
 def boundGestures(plugin: "GlobalPlugin", scriptName: str) -> list[str]:

@@ -11,7 +11,11 @@ Everything else is made from this table, so the three never disagree:
 
 Each generated script first leaves the command layer, then asks the plugin whether anything may be
 done here (`refused()`: secure screen, locked Windows, missing libraries), then calls the handler
-with the plugin, on the main thread. Handlers return at once; slow work goes to the describer's worker. Strings are
+with the plugin, on the main thread. A command whose answer is immediate (said while its script
+runs: help, repeat, copy, cancel, a refusal, "still describing") is marked `speakOnDemand`, so
+NVDA's on-demand speech mode says it; what arrives later (a description) is not heard in that mode,
+and speechOutput.py gives a tone instead. Handlers return at once; slow work goes to the
+describer's worker. Strings are
 translated when the module is imported, as `@script` descriptions are.
 """
 
@@ -46,6 +50,8 @@ class Command:
 	helpWord: str = ""
 	#: A gesture bound by default, without the layer.
 	gesture: str | None = None
+	#: Its answer is immediate: spoken in NVDA's on-demand speech mode too (`script(speakOnDemand=)`).
+	speakOnDemand: bool = True
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -55,6 +61,8 @@ COMMANDS: tuple[Command, ...] = (
 		# Translators: Describes a command in NVDA's Input Gestures dialog.
 		description=_("Vision Describer commands: press a letter next; h lists them"),
 		handler=commandLayer.enter,
+		# A tone and a braille flash, nothing spoken.
+		speakOnDemand=False,
 	),
 	Command(
 		name="describeNavigator",
@@ -229,4 +237,6 @@ def _scriptFor(command: Command, category: str) -> Callable:
 			command.handler(plugin)
 
 	script.__name__ = script.__qualname__ = f"script_{command.name}"
-	return scriptHandler.script(description=command.description, category=category)(script)
+	return scriptHandler.script(
+		description=command.description, category=category, speakOnDemand=command.speakOnDemand
+	)(script)

@@ -9,8 +9,11 @@ Pressed twice, a describe opens the follow-up dialog on its result instead of de
 direct gesture counts when NVDA's repeat count says so; through the layer (whose wrappers NVDA never
 counts) when the same describe comes within NVDA's multi-press time of the previous one's start
 (`commandLayer.doublePressSeconds`). If the answer has not arrived yet, the run is marked and the
-dialog opens when it does. A describe that failed has nothing to follow up: pressed again quickly,
-it describes again (the user is answered, by a description or by the error once more).
+dialog opens once the answer has been heard to its end (a dialog taking the focus makes NVDA cut off
+speech), or at once when it will not be heard (speech off, beeps or on demand, or the user silenced
+it; see speechOutput.py). The dialog never opens while Windows is locked or on a secure desktop
+(resultCommands.openFollowUp). A describe that failed has nothing to follow up: pressed again
+quickly, it describes again (the user is answered, by a description or by the error once more).
 
 Asking first: `Describer.captureFirst` takes the picture before the question dialog opens, so the
 dialog can never cover the target; the question is then sent with that very picture.
@@ -23,11 +26,14 @@ from typing import TYPE_CHECKING
 import addonHandler
 import gui
 import scriptHandler
+from gui import blockAction
+from visionDescriberCore.conversation.transcript import plainAnswer
 from visionDescriberCore.describing import ImageSource, Session
 from visionDescriberCore.errors import Cancelled, ScreenCurtainOn, VisionDescriberError
 
 from . import questionDialog, resultCommands, screenState, targets
 from .commandLayer import doublePressSeconds
+from .speechOutput import ERROR_TONE, AnswerOutput
 
 if TYPE_CHECKING:
 	from . import GlobalPlugin
@@ -46,37 +52,55 @@ class DescribeRun:
 	session: Session | None = None
 	finished: bool = False
 	failed: bool = False
-	#: Pressed twice: open the follow-up dialog on this result when it arrives.
+	#: Pressed twice: open the follow-up dialog on this result when it has been heard.
 	openDialogWhenDone: bool = False
+	#: The error it ended with, and whether its sentence could be spoken (R says it otherwise).
+	error: VisionDescriberError | None = None
+	errorHeard: bool = True
 
 
 class RunListener:
-	"""The core's Listener for one run: speech as it arrives, then what follows the answer."""
+	"""The core's Listener for one run: the answer spoken and brailled as it arrives, then what
+	follows it once it has been heard (the follow-up dialog)."""
 
 	def __init__(self, plugin: "GlobalPlugin", run: DescribeRun):
 		self.plugin = plugin
 		self.run = run
+		self._answer: AnswerOutput | None = None
+
+	def answer(self) -> AnswerOutput:
+		"""Started with the request (a cached answer starts with its first phrase)."""
+		if self._answer is None:
+			self._answer = self.plugin.speech.startAnswer()
+		return self._answer
 
 	def onRequestSent(self) -> None:
+		self.answer()
 		self.plugin.speech.requestSent()
 
 	def onPhrase(self, text: str) -> None:
-		self.plugin.speech.phrase(text)
+		self.answer().phrase(text)
 
 	def onAnswer(self, session: Session, text: str) -> None:
-		self.plugin.speech.stopWaiting()
-		self.run.session = session
-		self.run.finished = True
-		if not text.strip():
+		run = self.run
+		run.session = session
+		run.finished = True
+		answer = self.answer()
+		answer.finish()
+		resultCommands.conversationsChanged()
+		if not plainAnswer(text):
 			# Translators: Spoken when the model finished without writing anything.
-			self.plugin.speech.say(_("The model sent an empty answer."))
+			self.plugin.speech.say(_("The model sent an empty answer."), signal=ERROR_TONE)
 			return
-		_afterAnswer(self.plugin, self.run)
+		answer.whenHeard(lambda: _afterAnswer(self.plugin, run))
 
 	def onError(self, error: VisionDescriberError, session: Session | None) -> None:
 		self.run.finished = True
 		self.run.failed = True
-		self.plugin.speech.error(error)
+		if self._answer is not None:
+			self._answer.release()
+		self.run.error = error
+		self.run.errorHeard = self.plugin.speech.error(error)
 
 
 # --- Describing ------------------------------------------------------------------------------------
@@ -117,7 +141,8 @@ def _isDoublePress(plugin: "GlobalPlugin", run: DescribeRun, now: float) -> bool
 
 
 def _followUpOn(plugin: "GlobalPlugin", run: DescribeRun) -> None:
-	"""A second press: the follow-up dialog on this run's result, now or when it arrives."""
+	"""A second press: the follow-up dialog on this run's result, now (the key press already cut off
+	speech) or once the answer has been heard."""
 	if run.session is not None:
 		resultCommands.openFollowUp(plugin, run.session)
 	elif not run.finished:
@@ -125,6 +150,7 @@ def _followUpOn(plugin: "GlobalPlugin", run: DescribeRun) -> None:
 
 
 def _afterAnswer(plugin: "GlobalPlugin", run: DescribeRun) -> None:
+	"""The answer has been heard to its end (or never will be): the dialog, if asked for."""
 	if run.openDialogWhenDone:
 		resultCommands.openFollowUp(plugin, run.session)
 		return
@@ -190,10 +216,10 @@ class _Captured:
 		self.plugin.speech.error(error)
 
 
+@blockAction.when(blockAction.Context.SECURE_MODE, blockAction.Context.WINDOWS_LOCKED)
 def _showQuestionDialog(plugin: "GlobalPlugin", target: targets.Target, source: ImageSource) -> None:
+	"""Not on a locked or secure desktop: NVDA says why, and nothing opens."""
 	closeQuestionDialog(plugin)
-	if not screenState.windowsMayOpen():
-		return  # Windows was locked since the key was pressed: the picture is dropped, unsent
 
 	def answered(question: str | None) -> None:
 		plugin.questionDialog = None
@@ -233,6 +259,7 @@ def cancel(plugin: "GlobalPlugin") -> None:
 	cancelled = plugin.describer.cancel()
 	plugin.speech.stopWaiting()
 	if cancelled:
+		plugin.speech.silence()  # the key press did it already in NVDA; a gesture from elsewhere may not
 		plugin.speech.say(Cancelled().sentence)
 	else:
 		# Translators: Spoken when cancel is pressed while nothing is being described.

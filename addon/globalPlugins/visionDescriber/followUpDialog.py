@@ -16,7 +16,9 @@ are in the `followUp` folder beside this file (see its docstring). What the user
 Answers stream into the history and are spoken phrase by phrase through the same SpeechOutput as a
 describe. An error is shown in the history as its plain sentence and spoken, and the question goes
 back into the field to try again. Closing the dialog does not stop an answer; it is kept and shown
-when the dialog opens again. Everything here runs on NVDA's main thread; the describer calls the
+when the dialog opens again (NVDA cuts off speech as another window comes to the front, and the
+rest of that answer is not spoken: see speechOutput.py). After Stop, what was heard stays in the
+history, marked as stopped. Everything here runs on NVDA's main thread; the describer calls the
 listener there too. Only a saved file is written on another thread, so the main thread never waits
 on the disk.
 """
@@ -110,6 +112,13 @@ def followUpDialog() -> FollowUpDialog | None:
 	return dialogs.dialog
 
 
+def refreshRecent() -> None:
+	"""The describer has a new conversation: the open dialog's recent conversations list shows it."""
+	dialog = dialogs.dialog
+	if dialog is not None:
+		dialog.controller.refreshRecent()
+
+
 __all__ = [
 	"LATEST_ANSWER_KEY",
 	"FollowUpDialog",
@@ -118,5 +127,6 @@ __all__ = [
 	"closeFollowUpDialog",
 	"dialogs",
 	"followUpDialog",
+	"refreshRecent",
 	"showFollowUpDialog",
 ]

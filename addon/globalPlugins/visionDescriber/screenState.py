@@ -7,7 +7,8 @@ secure copy of NVDA (`globalVars.appArgs.secure`) or NVDA running on a secure de
 there with secure off). A locked Windows is NVDA's lock-screen mode
 (`winAPI.sessionTracking.isLockScreenModeActive()`): NVDA then runs none of an add-on's scripts for a
 key, but work started before the lock still reports back, so every window the add-on opens later
-(a question, a follow-up, settings) asks `windowsMayOpen()` first.
+(a question, a follow-up, settings) goes through `gui.blockAction` (WINDOWS_LOCKED, SECURE_MODE)
+when it would appear.
 
 Screen Curtain moved in NVDA 2026.1. Up to 2025.x it is a vision enhancement provider, running while
 `vision.handler.getProviderInstance(vision.handler.getProviderInfo("screenCurtain"))` is truthy.
@@ -32,11 +33,6 @@ def isWindowsLocked() -> bool:
 	from winAPI.sessionTracking import isLockScreenModeActive
 
 	return bool(isLockScreenModeActive())
-
-
-def windowsMayOpen() -> bool:
-	"""No window of the add-on may open over the lock screen or on a secure screen."""
-	return not (isWindowsLocked() or isSecureScreen())
 
 
 def isScreenCurtainOn() -> bool:

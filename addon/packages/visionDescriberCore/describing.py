@@ -28,6 +28,7 @@ from .errors import Cancelled, VisionDescriberError
 from .jobs import JobRunner, Post
 from .media import ImageSource, PreparedImage
 from .settings import Settings
+from .text.cleaning import cleanText
 from .text.narration import narrate
 
 log = logging.getLogger("visionDescriber")
@@ -301,8 +302,9 @@ class Describer:
 			text = self._narrate(answerText(client.stream(request, token)), settings, listener, token)
 		except VisionDescriberError as error:
 			if error.partialText and not isinstance(error, Cancelled) and not token.cancelled:
-				# Keep what arrived: the user heard it, and it may be all they needed.
-				partial = error.partialText
+				# Keep what arrived: the user heard it, and it may be all they needed. The client kept
+				# it raw; clean it as the narrator cleaned what was spoken.
+				partial = cleanText(error.partialText)
 				self._postLast(lambda: self._remember(session, prompt, image, partial, None, isNew))
 			raise
 		self._postLast(lambda: self._remember(session, prompt, image, text, listener, isNew))

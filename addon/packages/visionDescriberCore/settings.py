@@ -14,11 +14,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
-from urllib.parse import urlsplit
 
-from .clients.endpoint import DEFAULT_BASE_URLS, isLoopbackHost
+from .clients.endpoint import DEFAULT_BASE_URLS, addressProblem, hostOf, isLoopbackHost
 from .clients.endpoint import PROVIDERS as CLIENT_PROVIDERS
 from .conversation.prompts import CUSTOM_PRESET, DEFAULT_PRESET, PRESETS
+from .errors import InvalidAddress
 from .i18n import _
 
 log = logging.getLogger("visionDescriber")
@@ -217,31 +217,15 @@ def _baseUrlProblem(url: str, provider: str) -> str | None:
 		return _("Enter the server's address, such as {url}.").format(
 			url=DEFAULT_BASE_URLS.get(provider) or DEFAULT_BASE_URLS["ollama"]
 		)
-	parts = urlsplit(url)
-	if parts.scheme.lower() not in ("http", "https"):
-		# Translators: said when settings cannot be saved.
-		return _("The server address must start with http:// or https://.")
-	try:
-		parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
-	except ValueError:
-		# Translators: said when settings cannot be saved; the port is the number after the colon.
-		return _("The port in the server address is not valid.")
-	if not parts.hostname or any(character.isspace() for character in url):
-		# Translators: said when settings cannot be saved.
-		return _("The server address is not valid. Write it like http://127.0.0.1:11434.")
-	if parts.username or parts.password:
-		# The address is saved in NVDA's configuration file as plain text: no secrets in it.
-		return _(
-			# Translators: said when settings cannot be saved.
-			"Leave the user name and password out of the server address; put a key in the API key field."
-		)
-	return None
+	problem = addressProblem(url)
+	# The same check the clients and the command-line tool make, with the same sentences.
+	return InvalidAddress(problem).sentence if problem else None
 
 
 def keyTravelsUnencrypted(baseUrl: str) -> bool:
 	"""True for an http address whose host is not this computer."""
-	parts = urlsplit((baseUrl or "").strip())
-	return parts.scheme.lower() == "http" and not isLoopbackHost(parts.hostname)
+	baseUrl = (baseUrl or "").strip()
+	return baseUrl.lower().startswith("http://") and not isLoopbackHost(hostOf(baseUrl))
 
 
 def _coerce(spec, raw: Any) -> Any:

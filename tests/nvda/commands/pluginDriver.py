@@ -5,6 +5,9 @@
   puts a fake NVDA object with that location under NVDA's navigator.
 - `makeGesture(identifier)` is an input gesture; `press(plugin, identifier)` asks the plugin for the
   script bound to it (`getScript`, as NVDA's script lookup does for global plugins) and runs it.
+  `pressInNvda(plugin, identifier)` goes NVDA's whole way instead: `inputCore.manager.executeGesture`
+  queues the speech cancel every key press makes, then the script through
+  `scriptHandler.executeScript` (which on-demand speech needs), and the event queue runs both.
 - `pumpUntil(condition)` lets the main thread work (wx events, `wx.CallAfter`, timers and NVDA's
   event queue) until the condition holds, with a time limit.
 - `showPicture(...)` puts a real wx window with known colours on the Xvfb screen;
@@ -41,6 +44,26 @@ def press(plugin, identifier: str) -> bool:
 	if found is None:
 		return False
 	found(gesture)
+	return True
+
+
+def pressInNvda(plugin, identifier: str, isModifier: bool = False) -> bool:
+	"""A key press as NVDA handles it: speech is cancelled, then the script runs as NVDA runs scripts.
+	False when the plugin binds nothing to it (the key would go to the application). isModifier: a
+	modifier alone, such as Control."""
+	import globalPluginHandler
+	import inputCore
+	import queueHandler
+
+	globalPluginHandler.runningPlugins.add(plugin)
+	gesture = makeGesture(identifier)
+	gesture.isModifier = isModifier
+	try:
+		inputCore.manager.executeGesture(gesture)
+	except inputCore.NoInputGestureAction:
+		queueHandler.testing.pump()  # the speech cancel still happens
+		return False
+	queueHandler.testing.pump()
 	return True
 
 
@@ -138,9 +161,17 @@ class Started:
 
 	@property
 	def spoken(self) -> list[str]:
-		import ui
+		"""Everything the synthesizer was given to say (speech mode permitting), in order."""
+		import speech
 
-		return ui.testing.messages
+		return speech.testing.spoken()
+
+	@staticmethod
+	def forgetSpeech() -> None:
+		"""Starts `spoken` afresh."""
+		import speech
+
+		speech.testing.sequences.clear()
 
 	def waitForAnswer(self, timeout: float = 10.0) -> None:
 		"""Until the worker is done and everything it posted has run."""

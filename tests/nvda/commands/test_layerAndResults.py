@@ -119,8 +119,9 @@ def test_layerKeysWorkWithShift(started, picture):
 # --- Pressing describe twice --------------------------------------------------------------------
 
 
-def test_aDirectDoublePressOpensFollowUpsWhenTheAnswerArrives(started, picture, followUps):
+def test_aDirectDoublePressOpensFollowUpsWhenTheAnswerHasBeenHeard(started, picture, followUps):
 	import scriptHandler
+	import speech
 
 	gate = __import__("threading").Event()
 	started.server.queueChat(Reply(200, [Gate(gate), *ollamaReply(["A chart."]).body], NDJSON))
@@ -134,6 +135,9 @@ def test_aDirectDoublePressOpensFollowUpsWhenTheAnswerArrives(started, picture, 
 	assert followUps == []  # not before the answer
 	gate.set()
 	started.waitForAnswer()
+	pumpFor(0.1)
+	assert followUps == []  # the dialog would cut off the answer: not before it has been heard
+	assert speech.testing.synthSaysAll() == 1  # the synthesizer reaches the end of the answer
 	assert pumpUntil(lambda: len(followUps) == 1)
 	describer, session, speechOutput = followUps[0]
 	assert describer is plugin.describer and speechOutput is plugin.speech
@@ -142,12 +146,15 @@ def test_aDirectDoublePressOpensFollowUpsWhenTheAnswerArrives(started, picture, 
 
 
 def test_inTheLayerTheSameLetterAgainIsADoublePress(started, picture, followUps):
+	import speech
+
 	started.server.queueChat(ollamaReply(["A chart."]))
 	plugin = started.plugin
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:v")
 	assert press(plugin, "kb:v")  # within 0.6 s, without the entry gesture again
 	started.waitForAnswer()
+	speech.testing.synthSaysAll()
 	assert pumpUntil(lambda: len(followUps) == 1)
 	assert len(started.server.chatRequests()) == 1
 
@@ -200,6 +207,7 @@ def test_followUpKeyWithTheRealDialogBeforeAnyDescription(started):
 
 def test_doublePressOpensTheRealFollowUpDialogOnThatResult(started, picture):
 	import scriptHandler
+	import speech
 	from visionDescriber import followUpDialog
 
 	started.server.queueChat(ollamaReply(["A chart."]))
@@ -207,6 +215,7 @@ def test_doublePressOpensTheRealFollowUpDialogOnThatResult(started, picture):
 	scriptHandler.executeScript(started.plugin.script_describeNavigator, gesture)
 	scriptHandler.executeScript(started.plugin.script_describeNavigator, gesture)
 	started.waitForAnswer()
+	speech.testing.synthSaysAll()
 	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)
 	assert followUpDialog.followUpDialog().session is started.plugin.describer.lastSession
 	started.plugin.terminate()
@@ -246,11 +255,14 @@ def setForeground(rect):
 def test_theDialogOpensAfterEachDescriptionButNotOverAFullScreenWindow(
 	started, picture, followUps, foreground, allowOverFullscreen, opens
 ):
+	import speech
+
 	configure(openDialogAfterDescribe=True, allowDialogOverFullscreen=allowOverFullscreen)
 	setForeground(foreground)
 	started.server.queueChat(ollamaReply(["A chart."]))
 	started.plugin.script_describeNavigator(None)
 	started.waitForAnswer()
+	speech.testing.synthSaysAll()
 	pumpFor(0.05)
 	assert len(followUps) == (1 if opens else 0)
 	assert started.spoken == ["A chart."]
@@ -321,7 +333,7 @@ def test_askingABlankPictureIsRefusedBeforeTheDialog(started):
 	started.waitForAnswer()
 	frame.Destroy()
 	assert started.plugin.questionDialog is None
-	assert started.spoken == ["The screen is black: Screen Curtain may be on. Nothing was sent."]
+	assert started.spoken == ["The screen is black. Nothing was sent. Screen Curtain may be on."]
 
 
 def test_anEmptyQuestionDescribesAsUsual(started, picture):
@@ -342,7 +354,7 @@ def describeOnce(started):
 	started.server.queueChat(ollamaReply(MARKDOWN))
 	started.plugin.script_describeNavigator(None)
 	started.waitForAnswer()
-	del started.spoken[:]
+	started.forgetSpeech()
 
 
 def test_nothingToRepeatShowOrCopyYet(started):
@@ -375,14 +387,21 @@ def test_showRendersTheMarkdownInABrowseableWindow(started, picture):
 	)
 
 
-def test_copyPutsTheWholeAnswerOnTheClipboard(started, picture):
+def test_copyPutsThePlainAnswerOnTheClipboardAsTheDialogsCopyAnswerDoes(started, picture):
 	import api
+	from visionDescriber import followUpDialog
 
 	describeOnce(started)
 	press(started.plugin, "kb:NVDA+alt+v")
 	press(started.plugin, "kb:c")
-	assert api.testing.clipboard == "".join(MARKDOWN)
+	assert api.testing.clipboard == "Sales chart\nMarch: 12 units\nApril: 9 <units>"  # no ##, ** or -
 	assert started.spoken == ["Description copied"]
+	copied = api.testing.clipboard
+	api.testing.clipboard = ""
+	started.plugin.script_followUp(None)
+	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)
+	followUpDialog.followUpDialog().controller.copyAnswer()
+	assert api.testing.clipboard == copied
 	api.testing.clipboardFails = True
 	started.plugin.script_copyLastResult(None)
 	assert started.spoken[-1] == "Could not copy the description"

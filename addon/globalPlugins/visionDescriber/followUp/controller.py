@@ -24,6 +24,7 @@ from visionDescriberCore.conversation.transcript import (
 	Block,
 	conversationBlocks,
 	pictureIntro,
+	plainAnswer,
 	renderBlocks,
 )
 from visionDescriberCore.describing import Session
@@ -77,9 +78,9 @@ class FollowUpView(Protocol):
 
 
 def recentLabel(session: Session) -> str:
-	"""How a conversation is named in the recent conversations list."""
+	"""How a conversation is named in the recent conversations list: plain text, as NVDA reads it."""
 	firstAnswer = next((turn.text for turn in session.conversation.turns if turn.role == "assistant"), "")
-	words = " ".join(firstAnswer.split())
+	words = " ".join(plainAnswer(firstAnswer).split())
 	if len(words) > RECENT_LABEL_CHARS:
 		words = words[:RECENT_LABEL_CHARS].rsplit(" ", 1)[0] + "…"
 	return f"{session.title}: {words}" if words else session.title

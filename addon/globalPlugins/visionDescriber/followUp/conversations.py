@@ -5,9 +5,10 @@ history, the conversation shown last, and the one `Exchange` in flight. The conv
 (`Session`) only changes when an answer arrives, so errors and stops are kept here beside it.
 
 An `Exchange` is one question or new picture: the `Listener` the `Describer` calls on NVDA's main
-thread. It speaks through the shared `SpeechOutput` whether or not the dialog is open and tells the
-open dialog's controller (if any, asked each time through `openController`) what happened, so
-closing the dialog never loses an answer. Nothing here imports wx.
+thread. It speaks through the shared `SpeechOutput` (one `AnswerOutput` per exchange) whether or not
+the dialog is open and tells the open dialog's controller (if any, asked each time through
+`openController`) what happened, so closing the dialog never loses an answer. Stopped, it keeps
+what was heard in a note beside the conversation. Nothing here imports wx.
 """
 
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from visionDescriberCore.conversation.transcript import ERROR_BLOCK, STOPPED_BLO
 from visionDescriberCore.describing import Describer, Session
 from visionDescriberCore.errors import VisionDescriberError
 
-from ..speechOutput import SpeechOutput
+from ..speechOutput import AnswerOutput, SpeechOutput
 
 if TYPE_CHECKING:
 	from .controller import FollowUpController
@@ -89,21 +90,29 @@ class Exchange:
 		self.phrases: list[str] = []
 		self.stopped = False
 		self.finished = False
+		self._answer: AnswerOutput | None = None
 
 	@property
 	def active(self) -> bool:
 		return not (self.stopped or self.finished)
 
+	def answer(self) -> AnswerOutput:
+		"""How this answer is spoken and brailled; started with the request."""
+		if self._answer is None:
+			self._answer = self.speechOutput.startAnswer()
+		return self._answer
+
 	# --- Listener ---------------------------------------------------------------------------------
 
 	def onRequestSent(self) -> None:
 		if self.active:
+			self.answer()
 			self.speechOutput.requestSent()
 
 	def onPhrase(self, text: str) -> None:
 		if not self.active:
 			return
-		self.speechOutput.phrase(text)
+		self.answer().phrase(text)
 		self.phrases.append(text)
 		controller = self.memory.openController()
 		if controller is not None:
@@ -114,7 +123,7 @@ class Exchange:
 		self.finished = True
 		self._release()
 		if wasActive:
-			self.speechOutput.stopWaiting()
+			self.answer().finish()
 		controller = self.memory.openController()
 		if controller is not None:
 			# Even after a stop that came too late, the conversation now holds the answer: show it.
@@ -125,6 +134,8 @@ class Exchange:
 			return
 		self.finished = True
 		self._release()
+		if self._answer is not None:
+			self._answer.release()
 		self.speechOutput.error(error)
 		# A stream cut short has already put the question and what arrived into the conversation.
 		turns = len(self.session.conversation.turns)
@@ -137,23 +148,29 @@ class Exchange:
 	# --- Stopping ---------------------------------------------------------------------------------
 
 	def stop(self) -> None:
-		"""Cancels the answer at once and silences what was being spoken."""
+		"""Cancels the answer at once and silences what was being spoken; what was heard stays in
+		the history, marked as stopped."""
 		if not self.active:
 			return
 		self.stopped = True
 		self._release()
 		self.memory.describer.cancel()
 		self.speechOutput.silence()
+		if self._answer is not None:
+			self._answer.release()
 		# Translators: Spoken when the user stops an answer in the follow-up dialog.
 		self.speechOutput.say(_("Stopped."))
 		turns = len(self.session.conversation.turns)
-		self.memory.addNote(self.session, Note(STOPPED_BLOCK, turns, self.shownQuestion))
+		heard = " ".join(self.phrases)
+		self.memory.addNote(self.session, Note(STOPPED_BLOCK, turns, self.shownQuestion, heard))
 
 	def detach(self) -> None:
 		"""Ignores whatever still arrives (the plugin is terminating)."""
 		self.stopped = True
 		self._release()
 		self.speechOutput.stopWaiting()
+		if self._answer is not None:
+			self._answer.release()
 
 	def _release(self) -> None:
 		if self.memory.exchange is self:

@@ -2,7 +2,7 @@
 
 	client = createClient(EndpointConfig(provider="ollama", model="gemma3"))
 	for event in client.stream(conversation, cancelToken):
-		...  # TextDelta, ReasoningDelta, then one Finished; typed errors from errors.py otherwise
+		...  # TextDelta, ReasoningDelta, then one Finished; typed errors from the errors package otherwise
 
 What lives here:
 - providers: `ollama` (native API), `openaiChat` (OpenAI and compatible servers), `azure` (a small

@@ -37,16 +37,16 @@ from ..errors import (
 	Cancelled,
 	ModelNotChosen,
 	RateLimited,
-	ServerUnreachable,
 	StreamCutShort,
 	UnexpectedResponse,
 	VisionDescriberError,
 	redact,
 )
-from .endpoint import EndpointConfig, displayUrl
+from ..media import PreparedImage
+from .endpoint import EndpointConfig, displayUrl, requireValidAddress
 from .probe import PROBE_MAX_TOKENS, probeConversation, probeSentence
 from .requestFailures import FailureTranslator
-from .streaming import Event, StreamFailure, TextDelta
+from .streaming import Event, Finished, ReasoningDelta, StreamFailure, TextDelta
 from .transport import ConnectionFailure, Exchange, HttpFailure, ReadFailure, Transport, checkKeyCanTravel
 
 log = logging.getLogger("visionDescriber")
@@ -76,14 +76,53 @@ class CheckReport:
 			self.onLine(line)
 
 
+@dataclass
+class _Delivered:
+	"""What a stream has delivered so far: its answer text, and whether the model started writing
+	(answer or reasoning), which tells a stall while loading from one in the middle."""
+
+	text: list[str] = field(default_factory=list)
+	started: bool = False
+
+	@property
+	def answer(self) -> str:
+		return "".join(self.text)
+
+
+def requestNote(method: str, url: str, body, picture: PreparedImage | None) -> str:
+	"""One log line about a request: method, address, model, picture; never a key or the bytes."""
+	note = f"{method} {displayUrl(url)}"
+	model = body.get("model") if isinstance(body, dict) else None
+	if isinstance(model, str) and model:
+		note += f", model {model}"
+	if picture is not None:
+		note += f", picture {picture.width}x{picture.height} {picture.mimeType}, {len(picture.data)} bytes"
+	return note
+
+
+def finishNote(event: Finished) -> str:
+	"""How an answer ended, for the log: the server's reason and its token counts and durations."""
+	usage = event.usage or {}
+	parts = [f"finished ({event.reason or 'no reason given'})"]
+	for key, words in (("promptTokens", "prompt tokens"), ("completionTokens", "answer tokens")):
+		if isinstance(usage.get(key), int):
+			parts.append(f"{usage[key]} {words}")
+	for key, words in (("loadSeconds", "loading"), ("totalSeconds", "in all")):
+		if isinstance(usage.get(key), int | float):
+			parts.append(f"{usage[key]:.2f} s {words}")
+	return ", ".join(parts)
+
+
 class VisionClient:
 	"""One endpoint. `stream` runs on a worker thread; `cancel()` on the token may come from any thread."""
 
 	provider = ""
 
 	def __init__(self, config: EndpointConfig):
+		"""Raises InvalidAddress when the address cannot be a server's: nothing is ever sent to one."""
 		self.config = config
 		self.baseUrl = config.resolvedBaseUrl()
+		requireValidAddress(self.baseUrl)
 		self._apiKey = (config.apiKey or "").strip() or None
 		self._transport = Transport(
 			self.baseUrl,
@@ -175,13 +214,14 @@ class VisionClient:
 		stream: bool = False,
 		cancelToken: CancelToken | None = None,
 		readTimeout: float | None = None,
+		picture: PreparedImage | None = None,
 	) -> Exchange:
-		"""One request. An error status is raised as HttpFailure, for the caller to recover or translate."""
-		if not self.baseUrl:
-			raise ServerUnreachable("", self.provider, detail="no address configured")
+		"""One request. An error status is raised as HttpFailure, for the caller to recover or translate.
+		picture: the one the body carries, named in the log line (its size, never its bytes)."""
 		if cancelToken is not None:
 			cancelToken.raiseIfCancelled()
 		checkKeyCanTravel(self._apiKey, url, self.config.allowInsecureKey)
+		log.debug("Vision request: %s", requestNote(method, url, json, picture))
 		headers = dict(self._authHeaders())
 		if stream:
 			headers["Accept-Encoding"] = "identity"  # compression would hold text back in buffers
@@ -257,18 +297,18 @@ class VisionClient:
 
 	def _streamEvents(self, exchange: Exchange, parser, cancelToken: CancelToken | None) -> Iterator[Event]:
 		"""Feeds the body to the parser and yields events; every ending is a Finished or a typed error."""
-		partial: list[str] = []
+		delivered = _Delivered()
 		try:
-			yield from self._parsedEvents(exchange, parser, cancelToken, partial)
+			yield from self._parsedEvents(exchange, parser, cancelToken, delivered)
 		except VisionDescriberError as error:
-			raise self._endedEarly(error, cancelToken, partial) from None
+			raise self._endedEarly(error, cancelToken, delivered) from None
 		finally:
 			exchange.close()
 
 	def _parsedEvents(
-		self, exchange: Exchange, parser, cancelToken: CancelToken | None, partial: list[str]
+		self, exchange: Exchange, parser, cancelToken: CancelToken | None, delivered: "_Delivered"
 	) -> Iterator[Event]:
-		"""The parser's events, its end marker required; the text delivered is kept in `partial`."""
+		"""The parser's events, its end marker required; what was delivered is kept in `delivered`."""
 		contentType = exchange.response.headers.get("Content-Type", "").lower()
 		try:
 			if "text/html" in contentType:
@@ -278,39 +318,45 @@ class VisionClient:
 				)
 			for data in exchange.chunks():
 				for event in parser.feed(data):
-					yield self._checked(event, partial)
+					yield self._checked(event, delivered)
 				if cancelToken is not None and cancelToken.cancelled:
 					raise Cancelled()
 			if cancelToken is not None:
 				cancelToken.raiseIfCancelled()
 			for event in parser.finish():
-				yield self._checked(event, partial)
+				yield self._checked(event, delivered)
 		except ReadFailure as failure:
-			raise self._failures.fromRead(failure.error, cancelToken) from None
+			raise self._failures.fromRead(failure.error, cancelToken, delivered.started) from None
 		if not parser.finished:
 			if cancelToken is not None:
 				cancelToken.raiseIfCancelled()
 			raise StreamCutShort(
-				"".join(partial), detail=f"the stream from {self.displayUrl} ended without its end marker"
+				delivered.answer, detail=f"the stream from {self.displayUrl} ended without its end marker"
 			)
 
 	def _endedEarly(
-		self, error: VisionDescriberError, cancelToken: CancelToken | None, partial: list[str]
+		self, error: VisionDescriberError, cancelToken: CancelToken | None, delivered: "_Delivered"
 	) -> VisionDescriberError:
-		"""The error a stream ends with: Cancelled when the user cancelled, and the text so far."""
+		"""The error a stream ends with: Cancelled when the user cancelled, and the text so far.
+		Logged here unless the failure translator logged it already, so a broken stream is one line."""
 		if cancelToken is not None and cancelToken.cancelled and not isinstance(error, Cancelled):
 			error = Cancelled(detail=error.detail)
 		if not error.partialText:
-			error.partialText = "".join(partial)
-		if isinstance(error, StreamCutShort | UnexpectedResponse):
+			error.partialText = delivered.answer
+		if isinstance(error, StreamCutShort | UnexpectedResponse) and not error.logged:
 			log.warning("Vision stream from %s: %s", self.displayUrl, error.detail)
+			error.logged = True
 		return error
 
-	def _checked(self, event, partial: list[str]) -> Event:
+	def _checked(self, event, delivered: "_Delivered") -> Event:
 		if isinstance(event, StreamFailure):
 			raise self._failures.fromStream(event)
+		if isinstance(event, TextDelta | ReasoningDelta) and event.text:
+			delivered.started = True
 		if isinstance(event, TextDelta):
-			partial.append(event.text)
+			delivered.text.append(event.text)
+		elif isinstance(event, Finished):
+			log.debug("Vision answer from %s: %s", self.displayUrl, finishNote(event))
 		return event
 
 	# --- Checking a connection

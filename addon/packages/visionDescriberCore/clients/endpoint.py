@@ -2,12 +2,17 @@
 
 What differs between providers before any request is made (default address, the API paths people
 paste, the path an address without one gets) is declared here as tables, one row per provider.
-Pure data and string handling: no sockets.
+Pure data and string handling: no sockets. None of these functions raises on a malformed address
+(Python's `urlsplit` does, for `http://[::1` or a port such as 99999): `addressProblem` says what is
+wrong with one, and the settings, the clients and the command-line tool all ask it.
 """
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+from ..errors import InvalidAddress
 
 OLLAMA = "ollama"
 OPENAI = "openai"
@@ -62,6 +67,63 @@ class EndpointConfig:
 		return normalizeBaseUrl(self.baseUrl or DEFAULT_BASE_URLS.get(self.provider, ""), self.provider)
 
 
+def _split(url: str) -> SplitResult | None:
+	"""urlsplit, or None for an address it cannot take apart (a broken IPv6 literal)."""
+	try:
+		return urlsplit(url)
+	except ValueError:
+		return None
+
+
+def _port(parts: SplitResult) -> int | None:
+	"""The port, or -1 when it is not a number from 1 to 65535."""
+	try:
+		port = parts.port
+	except ValueError:
+		return -1
+	return -1 if port == 0 else port
+
+
+_HOST_CHARACTERS = re.compile(r"[\w.-]+")
+
+
+def addressProblem(url: str) -> str | None:
+	"""What keeps url from being a server's address, as an `InvalidAddress` reason; None when it can
+	be one. A blank address is MISSING; it must be http or https, with a host and a valid port, and no
+	user name or password."""
+	url = (url or "").strip()
+	if not url:
+		return InvalidAddress.MISSING
+	parts = _split(url)
+	if parts is None:
+		return InvalidAddress.SHAPE
+	if parts.scheme.lower() not in ("http", "https"):
+		return InvalidAddress.SCHEME
+	if _port(parts) == -1:
+		return InvalidAddress.PORT
+	host = parts.hostname or ""
+	if not host or any(character.isspace() for character in url):
+		return InvalidAddress.SHAPE
+	if ":" not in host and not _HOST_CHARACTERS.fullmatch(host):
+		return InvalidAddress.SHAPE
+	if parts.username or parts.password:
+		return InvalidAddress.CREDENTIALS
+	return None
+
+
+def requireValidAddress(url: str) -> None:
+	"""Raises InvalidAddress when url cannot be a server's address (see addressProblem)."""
+	problem = addressProblem(url)
+	if problem is not None:
+		raise InvalidAddress(problem, detail=f"not a server address: {displayUrl(url)!r}")
+
+
+def hostOf(url: str) -> str | None:
+	"""The host name of an address, or None (also for one urlsplit cannot take apart)."""
+	parts = _split((url or "").strip())
+	return parts.hostname if parts is not None else None
+
+
 def isLoopbackHost(host: str | None) -> bool:
 	if not host:
 		return False
@@ -81,7 +143,9 @@ def normalizeBaseUrl(url: str, provider: str) -> str:
 		return ""
 	if "://" not in url:
 		url = "http://" + url
-	parts = urlsplit(url)
+	parts = _split(url)
+	if parts is None:
+		return url  # left as typed; addressProblem says what is wrong with it
 	path = parts.path.rstrip("/")
 	for suffix in _PASTED_PATHS.get(provider, ()):
 		if path.endswith(suffix):
@@ -92,10 +156,17 @@ def normalizeBaseUrl(url: str, provider: str) -> str:
 
 
 def displayUrl(url: str) -> str:
-	"""An address safe to speak and log: no user name, password or query."""
-	parts = urlsplit(url)
+	"""An address safe to speak and log: no user name, password or query. A malformed one keeps its
+	scheme, host and port as written, without what may be a password."""
+	parts = _split(url or "")
+	if parts is None:
+		text = re.sub(r"//[^/@]*@", "//", url.split("?", 1)[0].split("#", 1)[0])
+		return "".join(character for character in text if character.isprintable())[:200]
 	host = parts.hostname or ""
 	if ":" in host:
 		host = f"[{host}]"
-	netloc = f"{host}:{parts.port}" if parts.port else host
+	port = _port(parts)
+	if port == -1:
+		port = parts.netloc.rpartition(":")[2][:20]
+	netloc = f"{host}:{port}" if port else host
 	return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))

@@ -20,6 +20,7 @@ from ..errors import (
 	ImageTooLarge,
 	ModelCannotSee,
 	ModelNotFound,
+	NotAnOllamaServer,
 	PermissionDenied,
 	QuotaExceeded,
 	RateLimited,
@@ -196,10 +197,19 @@ def mapHttpError(
 	keyPresent: bool,
 	detail: str,
 	modelRequest: bool = True,
+	where: str = "",
+	reason: str = "",
 ) -> VisionDescriberError:
-	"""modelRequest: the request named a model (chat, show), so a 404 can mean an unknown model."""
+	"""modelRequest: the request named a model (chat, show), so a 404 can mean an unknown model.
+	where: the server's address, safe to speak; reason: the server's message made safe to speak
+	(`errors.plainReason`), for a server error that says what went wrong."""
 	haystack = info.haystack()
 	providerName = "ollama" if provider == "ollama" else ""
+	if status == 404 and provider == "ollama":
+		# Every Ollama serves /api/chat, /api/show and /api/version; its only 404 there names the model.
+		if modelRequest and _mentionsMissingModel(haystack):
+			return ModelNotFound(model, provider=providerName, detail=detail)
+		return NotAnOllamaServer(where, detail=detail)
 	decided = _errorFromStatus(status, info, headers, keyPresent=keyPresent, detail=detail)
 	if decided is not None:
 		return decided
@@ -213,14 +223,14 @@ def mapHttpError(
 			return QuotaExceeded(detail=detail)
 		return PermissionDenied(detail=detail)
 	if status == 404:
-		if modelRequest and (_mentionsMissingModel(haystack) or (provider == "ollama" and info.isJson)):
+		if modelRequest and _mentionsMissingModel(haystack):
 			return ModelNotFound(model, provider=providerName, detail=detail)
 		return UnexpectedResponse(detail=detail)
 	if modelRequest and status in (400, 422, 500) and _mentionsMissingModel(haystack):
 		return ModelNotFound(model, provider=providerName, detail=detail)
 	if status < 400:
 		return UnexpectedResponse(detail=detail)
-	return ServerError(status, detail=detail)
+	return ServerError(status, detail=detail, reason=reason)
 
 
 def _errorFromStatus(
@@ -246,9 +256,10 @@ def _errorFromStatus(
 
 
 def mapStreamFailure(
-	failure: StreamFailure, *, provider: str, model: str, keyPresent: bool, detail: str
+	failure: StreamFailure, *, provider: str, model: str, keyPresent: bool, detail: str, reason: str = ""
 ) -> VisionDescriberError:
-	"""An error the server put inside a stream whose HTTP status was 200."""
+	"""An error the server put inside a stream whose HTTP status was 200; reason: its message made
+	safe to speak, so that a failure no rule knows (Ollama running out of memory) is still told."""
 	info = ErrorInfo(message=failure.message, code=failure.code, type=failure.type, isJson=True)
 	haystack = info.haystack()
 	status = failure.code if isinstance(failure.code, int) and 400 <= failure.code <= 599 else None
@@ -259,9 +270,16 @@ def mapStreamFailure(
 			status = 402
 	if status is not None:
 		return mapHttpError(
-			status, info, {}, provider=provider, model=model, keyPresent=keyPresent, detail=detail
+			status,
+			info,
+			{},
+			provider=provider,
+			model=model,
+			keyPresent=keyPresent,
+			detail=detail,
+			reason=reason,
 		)
-	return _errorFromHints(haystack, model, detail) or ServerError(None, detail=detail)
+	return _errorFromHints(haystack, model, detail) or ServerError(None, detail=detail, reason=reason)
 
 
 def _errorFromHints(haystack: str, model: str, detail: str) -> VisionDescriberError | None:

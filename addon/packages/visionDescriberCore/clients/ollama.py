@@ -67,7 +67,14 @@ class OllamaClient(VisionClient):
 		self, conversation: Conversation, cancelToken: CancelToken | None, maxTokens: int | None
 	) -> Iterator[Event]:
 		body = self._chatBody(conversation, maxTokens)
-		exchange = self._send("POST", self._url("/api/chat"), json=body, stream=True, cancelToken=cancelToken)
+		exchange = self._send(
+			"POST",
+			self._url("/api/chat"),
+			json=body,
+			stream=True,
+			cancelToken=cancelToken,
+			picture=conversation.lastImage,
+		)
 		yield from self._streamEvents(exchange, NdjsonChatParser(), cancelToken)
 
 	def warmUp(self, cancelToken: CancelToken | None = None) -> None:

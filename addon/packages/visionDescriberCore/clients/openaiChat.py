@@ -239,7 +239,13 @@ class OpenAIChatClient(VisionClient):
 		for _attempt in range(len(_OPTIONAL_PARAMETERS) + 1):
 			try:
 				exchange = self._request(
-					"POST", url, json=body, params=params, stream=True, cancelToken=cancelToken
+					"POST",
+					url,
+					json=body,
+					params=params,
+					stream=True,
+					cancelToken=cancelToken,
+					picture=conversation.lastImage,
 				)
 				break
 			except HttpFailure as failure:

@@ -45,17 +45,27 @@ def probeConversation() -> Conversation:
 	return conversation
 
 
+def spokenDuration(seconds: float) -> str:
+	"""A duration as people say it: milliseconds under a second (never "0.0 seconds"), one decimal
+	under ten seconds, whole seconds after."""
+	if seconds < 0.9995:
+		# Translators: a short duration; {milliseconds} is a whole number from 1 to 999.
+		return _("{milliseconds} milliseconds").format(milliseconds=max(1, round(seconds * 1000)))
+	# Translators: a duration; {seconds} is like 2.4 (one decimal under ten seconds) or 35.
+	return _("{seconds} seconds").format(seconds=f"{seconds:.1f}" if seconds < 9.95 else f"{seconds:.0f}")
+
+
 def probeSentence(seconds: float, answer: str) -> str:
 	"""The check's last line: how long the model took with the picture, and what it said."""
 	answer = " ".join(answer.split())
 	if len(answer) > 80:
 		answer = answer[:77] + "..."
 	if answer:
-		# Translators: {seconds} has one decimal; {answer} is the model's short reply.
-		return _("The model answered a test picture in {seconds} seconds: {answer}").format(
-			seconds=f"{seconds:.1f}", answer=answer
+		# Translators: {duration} is like "2.4 seconds" or "40 milliseconds"; {answer} the model's reply.
+		return _("The model answered a test picture in {duration}: {answer}").format(
+			duration=spokenDuration(seconds), answer=answer
 		)
-	# Translators: {seconds} has one decimal.
-	return _("The model accepted a test picture and finished in {seconds} seconds.").format(
-		seconds=f"{seconds:.1f}"
+	# Translators: {duration} is like "2.4 seconds" or "40 milliseconds".
+	return _("The model accepted a test picture and finished in {duration}.").format(
+		duration=spokenDuration(seconds)
 	)

@@ -1,4 +1,4 @@
-"""What a failed request becomes: one typed error from `errors.py`, its detail redacted and logged once.
+"""What a failed request becomes: one typed error from the `errors` package, its detail redacted and logged once.
 
 Runs on the worker, inside the client's call. Four things can go wrong, and each has one method:
 the connection gives no answer (`fromConnection`: what requests or urllib3 raised), the answer is an
@@ -32,8 +32,9 @@ from ..errors import (
 	TimedOut,
 	UnexpectedResponse,
 	VisionDescriberError,
+	plainReason,
 )
-from .endpoint import displayUrl
+from .endpoint import displayUrl, hostOf, isLoopbackHost
 from .errorMapping import mapHttpError, mapStreamFailure
 from .streaming import StreamFailure
 from .transport import HttpFailure
@@ -101,16 +102,28 @@ class FailureTranslator:
 			f"HTTP {failure.status} from {displayUrl(failure.url)}: {failure.text.strip()[:2000]}"
 		)
 		log.warning("Vision request failed: %s", detail)
-		return mapHttpError(
-			failure.status,
-			failure.info,
-			failure.headers,
-			provider=self.provider,
-			model=self.model,
-			keyPresent=self.keyPresent,
-			detail=detail,
-			modelRequest=modelRequest,
+		return self._logged(
+			mapHttpError(
+				failure.status,
+				failure.info,
+				failure.headers,
+				provider=self.provider,
+				model=self.model,
+				keyPresent=self.keyPresent,
+				detail=detail,
+				modelRequest=modelRequest,
+				where=self.where,
+			)
 		)
+
+	def _reason(self, message: str) -> str:
+		return plainReason(self.redact(message))
+
+	@staticmethod
+	def _logged(error: VisionDescriberError) -> VisionDescriberError:
+		"""Marks an error whose detail is in the log already, so no one logs or shows it again."""
+		error.logged = True
+		return error
 
 	def fromConnection(
 		self, error: BaseException, cancelToken: CancelToken | None, url: str
@@ -121,8 +134,8 @@ class FailureTranslator:
 			return Cancelled(detail=detail)
 		log.warning("Vision request to %s failed: %s", displayUrl(url), detail)
 		if isinstance(error, VisionDescriberError):
-			return error
-		return self._byOuterType(error, detail) or self._byCause(error, detail)
+			return self._logged(error)
+		return self._logged(self._byOuterType(error, detail) or self._byCause(error, detail, url))
 
 	def _byOuterType(self, error: BaseException, detail: str) -> VisionDescriberError | None:
 		"""What requests itself already told apart."""
@@ -134,10 +147,12 @@ class FailureTranslator:
 			return AuthenticationFailed(keyMalformed=True, detail="a header could not be sent")
 		return None
 
-	def _byCause(self, error: BaseException, detail: str) -> VisionDescriberError:
+	def _byCause(self, error: BaseException, detail: str, url: str) -> VisionDescriberError:
 		"""What the wrapped cause says, for everything requests reports under a general type."""
 		if _causedBy(error, *_UNREACHABLE_CAUSES):
-			return ServerUnreachable(self.where, self.provider, detail=detail)
+			# This computer refusing means no server listens at that port here.
+			refusedHere = _causedBy(error, ConnectionRefusedError) and isLoopbackHost(hostOf(url))
+			return ServerUnreachable(self.where, self.provider, detail=detail, refusedHere=refusedHere)
 		if _causedBy(error, urllib3.exceptions.ReadTimeoutError, TimeoutError):
 			return TimedOut(TimedOut.FIRST_RESPONSE, self.readTimeout, detail=detail)
 		if _causedBy(error, *_HUNG_UP_CAUSES):
@@ -148,20 +163,31 @@ class FailureTranslator:
 			return ServerUnreachable(self.where, self.provider, detail=detail)
 		return UnexpectedResponse(detail=detail)
 
-	def fromRead(self, error: BaseException, cancelToken: CancelToken | None) -> VisionDescriberError:
-		"""A failure while the body was arriving."""
+	def fromRead(
+		self, error: BaseException, cancelToken: CancelToken | None, started: bool = True
+	) -> VisionDescriberError:
+		"""A failure while the body was arriving; started: the model had already written something
+		(otherwise a stall means it has not started answering, as when it is still loading)."""
 		detail = self.redact(f"{type(error).__name__}: {error}")
 		if _wasCancelled(cancelToken):
 			return Cancelled(detail=detail)
 		log.warning("Vision stream from %s broke: %s", self.where, detail)
 		if _causedBy(error, urllib3.exceptions.ReadTimeoutError, TimeoutError, socket.timeout):
-			return TimedOut(TimedOut.STREAM, self.readTimeout, detail=detail)
-		return StreamCutShort("", detail=detail)
+			phase = TimedOut.STREAM if started else TimedOut.FIRST_RESPONSE
+			return self._logged(TimedOut(phase, self.readTimeout, detail=detail))
+		return self._logged(StreamCutShort("", detail=detail))
 
 	def fromStream(self, event: StreamFailure) -> VisionDescriberError:
 		"""An error the server put inside a stream whose status was 200."""
 		detail = self.redact(f"error inside the stream from {self.where}: {event.raw or event.message}")
 		log.warning("Vision stream failed: %s", detail)
-		return mapStreamFailure(
-			event, provider=self.provider, model=self.model, keyPresent=self.keyPresent, detail=detail
+		return self._logged(
+			mapStreamFailure(
+				event,
+				provider=self.provider,
+				model=self.model,
+				keyPresent=self.keyPresent,
+				detail=detail,
+				reason=self._reason(event.message),
+			)
 		)
