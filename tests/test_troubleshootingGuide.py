@@ -58,6 +58,7 @@ SPOKEN_ERRORS = [
 	e.BlankCapture(black=False),
 	e.ScreenCurtainOn(),
 	e.SecureScreen(),
+	e.WindowsLocked(),
 	e.UnreadableImage("photo.heic"),
 	e.UnreadableImage("photo.png", reason=e.UnreadableImage.NOT_FOUND),
 	e.UnreadableImage("huge.png", reason=e.UnreadableImage.TOO_LARGE),

@@ -104,6 +104,16 @@ def test_bad_values_are_rejected_by_the_spec_and_ignored_by_settings(name, bad):
 	assert getattr(Settings.fromConfig(raw), name) == getattr(Settings(), name)
 
 
+def test_an_invalid_value_is_told_to_the_caller_instead_of_logged(caplog):
+	heard = []
+	settings = Settings.fromConfig({"readTimeout": "lots", "model": "llava"}, onInvalid=heard.append)
+	assert (settings.readTimeout, settings.model) == (Settings().readTimeout, "llava")
+	assert heard == ["readTimeout"]
+	assert caplog.records == []
+	Settings.fromConfig({"readTimeout": "lots"})
+	assert "readTimeout" in caplog.text  # without a listener it is logged
+
+
 def test_raw_strings_from_an_unvalidated_section_are_converted():
 	settings = Settings.fromConfig(
 		{"streamSpeech": "off", "progressTones": "yes", "readTimeout": "45", "provider": "openai"}

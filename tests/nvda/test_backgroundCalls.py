@@ -137,3 +137,21 @@ def test_nothingIsDeliveredOnceTheOwnerWindowIsDestroyed(frame, failing):
 	gate.set()
 	joinWorkers()
 	assert recorder.results == [] and recorder.errors == []
+
+
+def test_withoutAnOwnerTheOutcomeArrivesEvenAfterTheWindowClosed(frame):
+	"""Saving a key when OK closes the settings: the user must still hear whether it worked."""
+	calls = makeCalls(None)
+	recorder = Recorder()
+	gate = threading.Event()
+
+	def failingWork():
+		gate.wait(5)
+		raise OSError("the store is locked")
+
+	calls.run("save", failingWork, recorder.onResult, recorder.onError)
+	frame.Destroy()
+	gate.set()
+	joinWorkers()
+	assert [str(error) for error in recorder.errors] == ["the store is locked"]
+	assert recorder.threads == [threading.main_thread()]

@@ -91,6 +91,8 @@ INSTANCE_ATTRIBUTES = {
 	# source/braille.py, BrailleHandler.__init__ (the fake's _messageCallLater is a
 	# braille.testing.CallLater, shaped like the wx.CallLater NVDA keeps there)
 	"braille.BrailleHandler": {"mainBuffer", "messageBuffer", "buffer", "_messageCallLater"},
+	# source/inputCore.py, InputManager.__init__
+	"inputCore.InputManager": {"localeGestureMap", "userGestureMap"},
 }
 
 #: NVDA 2024.4's top-level configuration sections (source/config/configSpec.py; nvdajp's extra

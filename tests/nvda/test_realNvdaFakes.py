@@ -1,6 +1,10 @@
 """The fakes behave as real NVDA does where a blind user would notice (shared NVDA notes, "How real
 NVDA behaves where simple fakes don't"): each test names the NVDA code it checks the fake against."""
 
+import sys
+import time
+import types
+
 import pytest
 import wx
 
@@ -279,3 +283,200 @@ def test_enterInAnyControlPressesOkUnlessTheControlLetsItThrough(nvdaGui):
 	charHook(panel.single, wx.WXK_RETURN)
 	assert saved == [True]  # Enter in a one-line field is OK
 	assert wxHelpers.waitFor(lambda: not dialog)
+
+
+# --- pressing twice (scriptHandler.executeScript, getLastScriptRepeatCount) ------------------------
+
+
+def test_theRepeatCountFollowsMultiPressTimeoutAndTheSameScriptFunction():
+	import config
+	import globalPluginHandler
+	import inputCore
+	import queueHandler
+	import scriptHandler
+	from nvdaHarness import makeGesture
+
+	counts = []
+
+	class Plugin(globalPluginHandler.GlobalPlugin):
+		def script_count(self, gesture):
+			counts.append(scriptHandler.getLastScriptRepeatCount())
+
+	plugin = Plugin()
+	gesture = makeGesture("kb:NVDA+shift+c")
+	scriptHandler.executeScript(plugin.script_count, gesture)
+	scriptHandler.executeScript(plugin.script_count, gesture)  # a bound method: the same function
+	scriptHandler.executeScript(plugin.script_count, gesture)
+	assert counts == [0, 1, 2]
+	# A wrapper made for each press is a new function each time: never a repeat.
+	scriptHandler.executeScript(lambda gesture: plugin.script_count(gesture), gesture)
+	scriptHandler.executeScript(lambda gesture: plugin.script_count(gesture), gesture)
+	assert counts[-2:] == [0, 0]
+	config.conf["keyboard"]["multiPressTimeout"] = 100  # the user's setting, in milliseconds
+	scriptHandler.executeScript(plugin.script_count, gesture)
+	time.sleep(0.15)
+	assert scriptHandler.getLastScriptRepeatCount() == 0  # the window has passed
+	scriptHandler.executeScript(plugin.script_count, gesture)
+	assert counts[-2:] == [0, 0]
+	# An unbound key between two presses makes the second a first press again.
+	config.conf["keyboard"]["multiPressTimeout"] = 5000
+	globalPluginHandler.runningPlugins.add(plugin)
+	plugin.bindGesture("kb:NVDA+shift+c", "count")
+	scriptHandler.clearLastScript()
+	for _press in range(2):
+		inputCore.manager.executeGesture(gesture)
+		queueHandler.testing.pump()
+	assert counts[-2:] == [0, 1]
+	with pytest.raises(inputCore.NoInputGestureAction):
+		inputCore.manager.executeGesture(makeGesture("kb:z"))
+	inputCore.manager.executeGesture(gesture)
+	queueHandler.testing.pump()
+	assert counts[-1] == 0
+	globalPluginHandler.runningPlugins.discard(plugin)
+
+
+# --- Input Gestures: the user's gesture map (inputCore.GlobalGestureMap, scriptHandler.findScript) --
+
+
+class _MappedPlugin:
+	"""A running global plugin with a script bound to NVDA+shift+m by the plugin itself."""
+
+	def __init__(self):
+		import globalPluginHandler
+		import scriptHandler
+
+		ran = self.ran = []
+
+		class Plugin(globalPluginHandler.GlobalPlugin):
+			@scriptHandler.script(description="Says hello", category="Tests", gesture="kb:NVDA+shift+m")
+			def script_hello(self, gesture):
+				ran.append("hello")
+
+		Plugin.__module__ = "globalPlugins.mapped"
+		self.cls = Plugin
+		self.plugin = Plugin()
+		globalPluginHandler.runningPlugins.add(self.plugin)
+
+	def press(self, identifier):
+		import inputCore
+		import queueHandler
+		from nvdaHarness import makeGesture
+
+		try:
+			inputCore.manager.executeGesture(makeGesture(identifier))
+		except inputCore.NoInputGestureAction:
+			return False
+		queueHandler.testing.pump()
+		return True
+
+	def remove(self):
+		import globalPluginHandler
+
+		globalPluginHandler.runningPlugins.discard(self.plugin)
+
+
+@pytest.fixture
+def mapped(monkeypatch):
+	plugin = _MappedPlugin()
+	monkeypatch.setitem(sys.modules, "globalPlugins.mapped", types.SimpleNamespace(Plugin=plugin.cls))
+	yield plugin
+	plugin.remove()
+
+
+def test_theUsersGestureMapWinsOverThePluginsOwnBindings(mapped):
+	import inputCore
+
+	assert mapped.press("kb:NVDA+shift+m") and mapped.ran == ["hello"]
+	# In Input Gestures the user adds NVDA+F5 and removes NVDA+shift+m (gestures.ini).
+	inputCore.manager.userGestureMap.update(
+		{"globalPlugins.mapped.Plugin": {"hello": "kb:NVDA+f5", "None": "kb:NVDA+shift+m"}}
+	)
+	assert not mapped.press("kb:NVDA+shift+m")
+	assert mapped.press("kb:f5+NVDA") and mapped.ran == ["hello", "hello"]
+	mappings = inputCore.manager.getAllGestureMappings()
+	[info] = mappings["Tests"].values()
+	assert info.displayName == "Says hello" and info.scriptName == "hello"
+	assert info.gestures == ["kb:f5+nvda"]  # what the Input Gestures dialog lists
+
+
+def test_aPluginsOwnBindingsAreListedUntilTheUserChangesThem(mapped):
+	import inputCore
+
+	[info] = inputCore.manager.getAllGestureMappings()["Tests"].values()
+	assert info.gestures == ["kb:m+nvda+shift"]
+	assert info.moduleName == "globalPlugins.mapped" and info.className == "Plugin"
+
+
+def test_aBrailleOrTouchGestureNoPluginTakesGoesOnToNvda(mapped):
+	import inputCore
+	import queueHandler
+	from nvdaHarness import makeGesture
+
+	for identifier in ("br(freedomScientific):leftWizWheelDown", "ts:2finger_flickDown"):
+		with pytest.raises(inputCore.NoInputGestureAction):
+			inputCore.manager.executeGesture(makeGesture(identifier))
+		with pytest.raises(LookupError):
+			inputCore.getDisplayTextForGestureIdentifier(identifier)  # no keyboard names for it
+	queueHandler.testing.pump()
+	assert mapped.ran == []
+
+
+def test_whileWindowsIsLockedNoAddonScriptIsFound(mapped):
+	from winAPI import sessionTracking
+
+	sessionTracking.testing.lock()
+	assert not mapped.press("kb:NVDA+shift+m")
+	sessionTracking.testing.unlock()
+	assert mapped.press("kb:NVDA+shift+m") and mapped.ran == ["hello"]
+
+
+# --- the settings dialog's size and scrolling (gui/settingsDialogs.py, gui/nvdaControls.py) -------
+
+
+@pytest.mark.display
+def test_theDialogOpensAtNvdasSizeAndItsContainerScrollsToTheFocusedControl(nvdaGui):
+	import wxHelpers
+	from gui import guiHelper, settingsDialogs
+
+	class Tall(settingsDialogs.SettingsPanel):
+		title = "Tall panel"
+
+		def makeSettings(self, sizer):
+			helper = guiHelper.BoxSizerHelper(self, sizer=sizer)
+			self.fields = []
+			for group in range(6):
+				box = wx.StaticBoxSizer(wx.VERTICAL, self, label=f"Group {group}")
+				groupHelper = guiHelper.BoxSizerHelper(self, sizer=box)
+				helper.addItem(groupHelper)
+				for row in range(4):
+					self.fields.append(groupHelper.addLabeledControl(f"Field {group}.{row}:", wx.TextCtrl))
+
+		def grow(self):
+			self.wide = self.settingsSizer.Add(wx.TextCtrl(self, size=(900, -1)))
+			self._sendLayoutUpdatedEvent()
+
+		def onSave(self):
+			pass
+
+	settingsDialogs.NVDASettingsDialog.categoryClasses.append(Tall)
+	dialog = settingsDialogs.NVDASettingsDialog(nvdaGui.mainFrame, initialCategory=Tall)
+	dialog.Show()
+	assert wxHelpers.waitFor(dialog.IsShownOnScreen)
+	assert tuple(dialog.GetSize()) == settingsDialogs.NVDASettingsDialog.INITIAL_SIZE
+	container = dialog.container
+	visible = container.GetClientSize()
+	assert 500 < visible.width < 640  # the categories list takes a quarter of the width
+	assert container.GetVirtualSize().height > visible.height  # a tall panel scrolls
+	assert container.GetVirtualSize().width <= visible.width
+	last = dialog.currentCategory.fields[-1]  # inside a group: its parent is not the container
+	last.SetFocus()
+	assert wxHelpers.waitFor(lambda: _shownIn(container, last))
+	dialog.currentCategory.grow()
+	wxHelpers.processEvents()
+	assert container.GetVirtualSize().width > visible.width  # now it scrolls sideways too
+
+
+def _shownIn(container, control) -> bool:
+	area = container.GetScreenRect()
+	rect = control.GetScreenRect()
+	return area.top <= rect.top and rect.bottom <= area.bottom

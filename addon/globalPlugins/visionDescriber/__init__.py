@@ -12,12 +12,12 @@ commandLayer.py; the handlers are in describeCommands.py and resultCommands.py.
 """
 
 import addonHandler
-import config
 import globalPluginHandler
 import languageHandler
 import ui
 import wx
 from logHandler import log
+from utils.security import post_sessionLockStateChanged
 
 from . import libraryLoader
 
@@ -29,10 +29,10 @@ libraryStatus = libraryLoader.load()
 # Importable only once the loader has run.
 from visionDescriberCore import apiKeys, i18n  # noqa: E402
 from visionDescriberCore.describing import Describer  # noqa: E402
-from visionDescriberCore.errors import KeyStoreUnavailable, SecureScreen  # noqa: E402
+from visionDescriberCore.errors import KeyStoreUnavailable, SecureScreen, WindowsLocked  # noqa: E402
 from visionDescriberCore.settings import Settings  # noqa: E402
 
-from . import commandLayer, commandTable, logBridge, panelServices, screenState  # noqa: E402
+from . import commandLayer, commandTable, logBridge, panelServices, savedSettings, screenState  # noqa: E402
 from .describeCommands import DescribeRun, closeQuestionDialog  # noqa: E402
 from .questionDialog import QuestionDialog  # noqa: E402
 from .resultCommands import closeFollowUpDialog  # noqa: E402
@@ -40,11 +40,9 @@ from .speechOutput import SpeechOutput  # noqa: E402
 
 i18n.setTranslator(_)
 
-# --- Settings panel (settingsPanel.py): the config spec now, the panel while the plugin runs. ---
+# The config spec before anything reads the section; the settings panel while the plugin runs.
+savedSettings.registerConfigSpec()
 from . import settingsPanel  # noqa: E402 - needs the core, importable only once the loader has run
-
-settingsPanel.registerConfigSpec()
-# --- End of the settings panel block. ---
 
 
 def postToMainThread(fn) -> None:
@@ -68,7 +66,6 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 
 	def __init__(self):
 		super().__init__()
-		settingsPanel.register(panelServices.services())  # settings panel (not on secure screens)
 		self._logBridge = logBridge.install()
 		self.keyStore = apiKeys.KeyStore()
 		self.speech = SpeechOutput(self.getSettings)
@@ -78,8 +75,13 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		self.lastRun: DescribeRun | None = None
 		#: The question dialog while one is open (asking before the picture is sent).
 		self.questionDialog: QuestionDialog | None = None
+		post_sessionLockStateChanged.register(self._onSessionLockStateChanged)
 		if libraryStatus.ready and not screenState.isSecureScreen() and self.getSettings().warmUpOnStart:
 			self.describer.warmUp()
+		# Last: NVDA never calls terminate() on a plugin whose __init__ raised, so a panel registered
+		# earlier would stay in NVDA's settings, bound to a plugin that never ran. With the libraries
+		# missing the panel is still offered (its settings need none of them).
+		settingsPanel.register(panelServices.services())  # not on secure screens
 
 	def _makeDescriber(self) -> Describer:
 		return Describer(
@@ -93,6 +95,7 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 
 	def terminate(self):
 		try:
+			post_sessionLockStateChanged.unregister(self._onSessionLockStateChanged)
 			self.layer.leave()
 			self.speech.terminate()
 			# The worker first: nothing may be spoken or shown once NVDA is leaving.
@@ -111,10 +114,8 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 	# --- Settings, keys, checks -------------------------------------------------------------------
 
 	def getSettings(self) -> Settings:
-		try:
-			return Settings.fromConfig(config.conf["visionDescriber"])
-		except KeyError:
-			return Settings()
+		"""The saved settings; one nvda.ini holds that NVDA refuses gets its default (savedSettings)."""
+		return savedSettings.load()
 
 	def _getApiKey(self, settings: Settings) -> str | None:
 		"""Worker thread: the key saved for the configured endpoint, if any."""
@@ -140,13 +141,14 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		check(image)
 
 	def refused(self) -> bool:
-		"""Says why nothing can be done here, if so: a secure screen, or libraries missing.
-		Every command's script calls this first (commandTable). It also closes the layer: a command
-		the user gave a gesture of its own in Input Gestures reaches NVDA's gesture map before the
-		layer's getScript."""
-		self.layer.leave()
+		"""Says why nothing can be done here, if so: a secure screen, a locked Windows, or libraries
+		missing. Every command's script calls this first (commandTable), once it has left the layer.
+		(While Windows is locked NVDA runs no add-on script for a key; this covers any other way in.)"""
 		if screenState.isSecureScreen():
 			self.speech.error(SecureScreen("secure screen"))
+			return True
+		if screenState.isWindowsLocked():
+			self.speech.error(WindowsLocked("Windows is locked"))
 			return True
 		if not libraryStatus.ready:
 			ui.message(libraryStatus.problem)
@@ -154,7 +156,27 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		return False
 
 	def busySentence(self) -> str:
-		return commandLayer.busySentence(self.commands)
+		return commandLayer.busySentence(self)
+
+	def _onSessionLockStateChanged(self, isNowLocked: bool) -> None:
+		"""NVDA's session-lock notification (main thread). Locked: a description being made stops at
+		once, with its speech and its waiting tones, and nothing it would have opened opens (the
+		follow-up dialog a double press asked for is forgotten). The add-on's windows close: the
+		question dialog holds a picture not yet sent, and the follow-up dialog would otherwise wait
+		for an answer that was cancelled (its conversations are kept: D opens it again). Nothing is
+		said: the lock screen speaks for itself."""
+		if not isNowLocked:
+			return
+		self.layer.leave()
+		closeQuestionDialog(self)
+		closeFollowUpDialog()
+		if self.lastRun is not None:
+			self.lastRun.openDialogWhenDone = False
+		if self.describer.cancel():
+			log.info("Vision Describer: Windows was locked; the description being made was cancelled")
+			self.speech.silence()
+		else:
+			self.speech.stopWaiting()
 
 	# --- The command layer --------------------------------------------------------------------------
 

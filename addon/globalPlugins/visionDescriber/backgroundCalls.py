@@ -7,7 +7,8 @@ one thing of each kind at a time: a newer call of the same kind, `drop(kind)` or
 an older answer stale, and a stale answer, or one that arrives after its owner window was destroyed
 (a destroyed wx window is false), is thrown away instead of touching a control that no longer shows
 what it was asked for. So a slow server can never overwrite a newer answer or raise in a closed
-dialog.
+dialog. Work whose outcome the user must hear even after the window closed (saving a key when OK
+is pressed) runs with no owner: its answers are always delivered, and must not assume the window.
 
 Why not the describer's job runner: it runs one describe at a time, and a model list or a key
 lookup must neither wait for a describe nor make a describe say "still describing". These calls
@@ -27,10 +28,12 @@ import wx
 
 
 class BackgroundCalls:
-	def __init__(self, owner: object, threadPrefix: str, post: Callable[..., Any] = wx.CallAfter):
-		#: Answers stop being delivered once `bool(owner)` is False (a destroyed wx window).
+	def __init__(self, owner: object | None, threadPrefix: str, post: Callable[..., Any] = wx.CallAfter):
+		#: Answers stop being delivered once `bool(owner)` is False (a destroyed wx window); with no
+		#: owner they are always delivered.
 		self._owner = owner
-		self._threadPrefix = threadPrefix
+		#: Threads are named "<threadPrefix>.<kind>".
+		self.threadPrefix = threadPrefix
 		self._post = post
 		self._tickets: dict[str, int] = {}
 
@@ -46,7 +49,8 @@ class BackgroundCalls:
 		ticket = self._newTicket(kind)
 
 		def deliver(callback: Callable[[Any], None], value: Any) -> None:
-			if self._owner and self._tickets.get(kind) == ticket:
+			ownerAlive = self._owner is None or bool(self._owner)
+			if ownerAlive and self._tickets.get(kind) == ticket:
 				callback(value)
 
 		def runWork() -> None:
@@ -57,7 +61,7 @@ class BackgroundCalls:
 			else:
 				self._post(deliver, onResult, result)
 
-		threading.Thread(target=runWork, name=f"{self._threadPrefix}.{kind}", daemon=True).start()
+		threading.Thread(target=runWork, name=f"{self.threadPrefix}.{kind}", daemon=True).start()
 
 	def drop(self, kind: str) -> None:
 		"""An answer still on its way for this kind of call will be ignored."""

@@ -3,18 +3,29 @@
 Why a layer: it costs one default gesture, where a dozen would clash with NVDA's own and other
 add-ons'. Entering binds the letters of the command table (`Command.keys`) with `bindGestures`;
 while the layer is active, `getScript` wraps whatever it finds so that the layer is left before the
-command runs, Escape leaves quietly and any other key beeps and leaves. Leaving rebinds only the
-default gestures (`clearGestureBindings`, then `bindGestures`). Gestures the user gave a command in
-Input Gestures come from NVDA's gesture map, not from `getScript`, so the plugin's refusal check,
-which every command runs first, also leaves the layer.
+command runs, Escape leaves quietly and any other key beeps and leaves. A braille display key or a
+touch gesture is no letter: it leaves the layer and goes on to NVDA (braille scrolling must never
+vanish into a layer the user forgot). Leaving rebinds only the default gestures
+(`clearGestureBindings`, then `bindGestures`). Gestures the user gave a command in Input Gestures
+come from NVDA's gesture map, not from `getScript`, so every command's script leaves the layer
+itself (commandTable).
+
+The layer does not wait for ever: `TIMEOUT_SECONDS` after entering without a key it leaves by itself,
+with a tone and a braille flash, and says nothing (speech may be reading something else).
 
 Double press through the layer: the wrappers are new functions each time, so NVDA's own repeat count
-stays 0. A describe started from the layer therefore keeps its first key bound on its own for
-`DOUBLE_PRESS_SECONDS` (`armRepeatWindow`): "NVDA+alt+v, v, v" is a double press.
+stays 0. A describe started from the layer therefore keeps its first key bound on its own for NVDA's
+multi-press time (`config.conf["keyboard"]["multiPressTimeout"]`, `doublePressSeconds()`): "NVDA+alt+v,
+v, v" is a double press, within the same time NVDA gives any double press.
 
-The help and the busy sentence are made from the same table, with keys as NVDA shows them.
+The help and the busy sentence are made from the same table, with the gestures the user has now:
+NVDA's Input Gestures mappings (`inputCore.manager.getAllGestureMappings()`: the plugin's own
+bindings plus what the user added or removed), shown as NVDA shows them.
 
-Entering is a tone for the ear and a short braille message for the fingers (`LAYER_BRAILLE`).
+Entering is a tone for the ear and a short braille message for the fingers (`layerBrailleText`).
+
+Letters kept free for commands being built elsewhere (`RESERVED_KEYS`): A asks aloud, G starts and
+stops watching, Shift+G says what changed. Until those commands exist the letters are unknown keys.
 """
 
 import functools
@@ -23,8 +34,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import addonHandler
+import config
+import core
 import inputCore
 import tones
+from logHandler import log
 
 from . import brailleOutput
 
@@ -36,22 +50,41 @@ addonHandler.initTranslation()
 
 #: The one default gesture: it opens the command layer.
 ENTRY_GESTURE = "kb:NVDA+alt+v"
+ENTRY_COMMAND = "commandLayer"
 LEAVE_LAYER_GESTURE = "kb:escape"
-#: The command whose layer key the busy sentence names.
+#: The command whose gestures the busy sentence names.
 CANCEL_COMMAND = "cancel"
 #: The command whose layer key the layer's braille message names.
 HELP_COMMAND = "layerHelp"
-#: A describe command repeated within this time (from the previous one's start) through the layer
-#: counts as a double press, as NVDA's own repeat count does for direct gestures.
-DOUBLE_PRESS_SECONDS = 0.6
-#: Tones: a short high one when the layer opens, a low one for a key the layer does not know.
+#: Letters no command of the table may take: the voice and watching commands will.
+RESERVED_KEYS = {
+	"kb:a": "askAloud",
+	"kb:g": "startOrStopWatching",
+	"kb:shift+g": "sayWhatChanged",
+}
+#: Seconds the layer waits for a key before it leaves by itself.
+TIMEOUT_SECONDS = 5
+#: When NVDA's multi-press setting cannot be read: NVDA's default, 500 ms.
+DEFAULT_MULTI_PRESS_SECONDS = 0.5
+#: Tones: a short high one when the layer opens, a low one for a key the layer does not know, a
+#: middle one when it closes by itself.
 LAYER_TONE = (880, 30)
 UNKNOWN_KEY_TONE = (220, 80)
+TIMEOUT_TONE = (440, 60)
+
+
+def doublePressSeconds() -> float:
+	"""NVDA's multi-press time (Keyboard settings), in seconds."""
+	try:
+		return config.conf["keyboard"]["multiPressTimeout"] / 1000
+	except Exception:  # a value NVDA refuses in nvda.ini: NVDA's own default
+		log.debugWarning("Vision Describer: multiPressTimeout could not be read", exc_info=True)
+		return DEFAULT_MULTI_PRESS_SECONDS
 
 
 class CommandLayer:
 	"""The layer's state for one plugin: whether it is open, the command it is running, the key
-	that repeats a describe for a moment."""
+	that repeats a describe for a moment, the timer that closes it."""
 
 	def __init__(self, plugin: "GlobalPlugin"):
 		#: The GlobalPlugin: its gesture bindings, scripts and command table (`plugin.commands`).
@@ -62,6 +95,13 @@ class CommandLayer:
 		#: (normalized gesture, command name, deadline): the describe key just used in the layer works
 		#: on its own until the deadline.
 		self._repeatWindow: tuple[str, str, float] | None = None
+		self._timer = None
+		#: Counts entries, so that a timer from an earlier entry never closes a later one.
+		self._entries = 0
+
+	@property
+	def active(self) -> bool:
+		return self._active
 
 	@property
 	def viaLayer(self) -> bool:
@@ -74,8 +114,12 @@ class CommandLayer:
 		self._plugin.bindGestures(layerGestures(self._plugin.commands))
 		tones.beep(*LAYER_TONE)
 		brailleOutput.flash(layerBrailleText(self._plugin.commands))
+		self._entries += 1
+		self._stopTimer()
+		self._timer = core.callLater(int(TIMEOUT_SECONDS * 1000), self._timedOut, self._entries)
 
 	def leave(self) -> None:
+		self._stopTimer()
 		if not self._active:
 			return
 		self._active = False
@@ -87,6 +131,9 @@ class CommandLayer:
 		is open, the describe key again within its repeat window, else what findBound finds."""
 		identifiers = gesture.normalizedIdentifiers
 		if self._active:
+			if not isKeyboardGesture(identifiers):
+				self.leave()  # and the gesture goes on to NVDA: braille scrolling, touch
+				return findBound(gesture)
 			found = findBound(gesture)
 			if found is not None:
 				return self._fromLayer(found)
@@ -105,7 +152,7 @@ class CommandLayer:
 		keys = commandNamed(self._plugin.commands, self._running).keys
 		if keys:
 			normalized = inputCore.normalizeGestureIdentifier(keys[0])
-			self._repeatWindow = (normalized, self._running, time.monotonic() + DOUBLE_PRESS_SECONDS)
+			self._repeatWindow = (normalized, self._running, time.monotonic() + doublePressSeconds())
 
 	def _fromLayer(self, found: Any) -> Any:
 		"""The layer's script: leaves the layer first, then runs found, marked as a layer press."""
@@ -128,6 +175,26 @@ class CommandLayer:
 	def _leaveWithError(self, gesture: Any) -> None:
 		self.leave()
 		tones.beep(*UNKNOWN_KEY_TONE)
+
+	def _stopTimer(self) -> None:
+		timer, self._timer = self._timer, None
+		if timer is not None:
+			timer.Stop()
+
+	def _timedOut(self, entry: int) -> None:
+		self._timer = None
+		if not self._active or entry != self._entries:
+			return
+		self.leave()
+		tones.beep(*TIMEOUT_TONE)
+		# Translators: Shown in braille when the command layer closed because no key was pressed.
+		brailleOutput.flash(_("Vision Describer commands closed"))
+
+
+def isKeyboardGesture(normalizedIdentifiers: Sequence[str]) -> bool:
+	"""Keyboard identifiers start with "kb:" or "kb(layout):"; a braille display's ("br(...)",
+	"bk:") and touch ("ts:") do not."""
+	return any(identifier.split(":", 1)[0].split("(", 1)[0] == "kb" for identifier in normalizedIdentifiers)
 
 
 # --- What the command table gives the layer ----------------------------------------------------------
@@ -152,24 +219,7 @@ def layerDescriptions(commands: "Sequence[Command]") -> dict[str, str]:
 	return {command.name: command.helpWord for command in commands if command.helpWord}
 
 
-def helpText(commands: "Sequence[Command]") -> str:
-	"""The layer's keys and what they do, as one sentence to speak, in the table's order."""
-	descriptions = layerDescriptions(commands)
-	keysByScript: dict[str, list[str]] = {}
-	for identifier, scriptName in layerGestures(commands).items():
-		keysByScript.setdefault(scriptName, []).append(gestureText(identifier))
-	entries = [
-		# Translators: One entry of the command layer's help: {keys} such as "v or n", then what it does.
-		_("{keys}: {action}").format(
-			# Translators: Joins two keys of the command layer's help, as in "v or n".
-			keys=_(" or ").join(keys),
-			action=descriptions[scriptName],
-		)
-		for scriptName, keys in keysByScript.items()
-	]
-	# Translators: The end of the command layer's help: Escape leaves the layer.
-	entries.append(_("{key}: leave").format(key=gestureText(LEAVE_LAYER_GESTURE)))
-	return ". ".join(entries) + "."
+# --- The gestures the user has ------------------------------------------------------------------------
 
 
 def layerBrailleText(commands: "Sequence[Command]") -> str:
@@ -180,14 +230,22 @@ def layerBrailleText(commands: "Sequence[Command]") -> str:
 	return _("Vision Describer: press a letter, {help} for help").format(help=gestureText(helpKey))
 
 
-def busySentence(commands: "Sequence[Command]") -> str:
-	"""What a describe says while one is running: how to stop it, with the keys in use."""
-	cancelKey = commandNamed(commands, CANCEL_COMMAND).keys[0]
-	return _(
-		# Translators: Spoken when a describe command is pressed while one is still running.
-		# {entry} is the command layer's gesture (NVDA+alt+v), {cancel} the layer key that cancels (x).
-		"Still describing; press {entry} then {cancel} to stop."
-	).format(entry=gestureText(ENTRY_GESTURE), cancel=gestureText(cancelKey))
+def boundGestures(plugin: "GlobalPlugin", scriptName: str) -> list[str]:
+	"""The gestures that run one of the plugin's scripts now, as NVDA's Input Gestures dialog lists
+	them (the plugin's own bindings, and what the user added or removed there), the layer's letters
+	left out. When NVDA cannot say, the table's default gestures."""
+	commands = plugin.commands
+	letters = {inputCore.normalizeGestureIdentifier(key) for key in layerGestures(commands)}
+	try:
+		mappings = inputCore.manager.getAllGestureMappings()
+	except Exception:
+		log.debugWarning("Vision Describer: NVDA's gesture mappings could not be read", exc_info=True)
+		mappings = {}
+	for category in mappings.values():
+		for info in category.values():
+			if info.scriptName == scriptName and isinstance(plugin, info.cls):
+				return [gesture for gesture in info.gestures if gesture not in letters]
+	return [gesture for gesture, name in defaultGestures(commands).items() if name == scriptName]
 
 
 def gestureText(identifier: str) -> str:
@@ -200,6 +258,66 @@ def gestureText(identifier: str) -> str:
 		return identifier.split(":", 1)[-1]
 
 
+def _either(gestures: Sequence[str]) -> str:
+	# Translators: Joins two keys or gestures, as in "v or n".
+	return _(" or ").join(gestureText(gesture) for gesture in gestures)
+
+
+def helpText(plugin: "GlobalPlugin") -> str:
+	"""The layer's keys and what they do, as one sentence to speak, in the table's order, with the
+	gesture that opens the layer and any gesture of its own a command was given."""
+	commands = plugin.commands
+	entries = []
+	for command in commands:
+		if not command.keys:
+			continue
+		own = boundGestures(plugin, command.name)
+		if own:
+			entries.append(
+				# Translators: One entry of the command layer's help: {keys} such as "v or n", then what
+				# it does, then {gestures}: the command's own gesture from Input Gestures.
+				_("{keys}: {action}, also {gestures}").format(
+					keys=_either(command.keys), action=command.helpWord, gestures=_either(own)
+				)
+			)
+		else:
+			# Translators: One entry of the command layer's help: {keys} such as "v or n", then what it does.
+			entries.append(_("{keys}: {action}").format(keys=_either(command.keys), action=command.helpWord))
+	# Translators: The end of the command layer's help: Escape leaves the layer.
+	entries.append(_("{key}: leave").format(key=gestureText(LEAVE_LAYER_GESTURE)))
+	keys = ". ".join(entries) + "."
+	entryGestures = boundGestures(plugin, ENTRY_COMMAND)
+	if not entryGestures:
+		return keys
+	# Translators: The command layer's help: {entry} is the gesture that opens the layer, {keys} the
+	# list of its keys, as in "After NVDA+alt+v, press v or n: navigator object. f: focus."
+	return _("After {entry}, press {keys}").format(entry=_either(entryGestures), keys=keys)
+
+
+def busySentence(plugin: "GlobalPlugin") -> str:
+	"""What a describe says while one is running: how to stop it, with the gestures in use."""
+	own = boundGestures(plugin, CANCEL_COMMAND)
+	if own:
+		return _(
+			# Translators: Spoken when a describe command is pressed while one is still running.
+			# {cancel} is the gesture the user gave the cancel command.
+			"Still describing; press {cancel} to stop."
+		).format(cancel=gestureText(own[0]))
+	entryGestures = boundGestures(plugin, ENTRY_COMMAND)
+	cancelKeys = commandNamed(plugin.commands, CANCEL_COMMAND).keys
+	if entryGestures and cancelKeys:
+		return _(
+			# Translators: Spoken when a describe command is pressed while one is still running.
+			# {entry} is the command layer's gesture (NVDA+alt+v), {cancel} the layer key that cancels (x).
+			"Still describing; press {entry} then {cancel} to stop."
+		).format(entry=gestureText(entryGestures[0]), cancel=gestureText(cancelKeys[0]))
+	return _(
+		# Translators: Spoken when a describe command is pressed while one is still running and the
+		# user removed every gesture that could stop it.
+		"Still describing. To stop it, give Vision Describer's cancel command a gesture in Input Gestures."
+	)
+
+
 # --- The layer's own commands (handlers in the command table) -------------------------------------------
 
 
@@ -208,4 +326,4 @@ def enter(plugin: "GlobalPlugin") -> None:
 
 
 def speakHelp(plugin: "GlobalPlugin") -> None:
-	plugin.speech.say(helpText(plugin.commands))
+	plugin.speech.say(helpText(plugin))

@@ -9,12 +9,13 @@ Everything else is made from this table, so the three never disagree:
   table's order (commandLayer.py);
 - a record's `gesture` is bound by default; only the layer's entry has one.
 
-Each generated script first asks the plugin whether anything may be done here (`refused()`: secure
-screen, missing libraries; it also leaves the layer), then calls the handler with the plugin, on the
-main thread. A command whose answer is immediate (said while its script runs: help, repeat, copy,
-cancel, a refusal, "still describing") is marked `speakOnDemand`, so NVDA's on-demand speech mode
-says it; what arrives later (a description) is not heard in that mode, and speechOutput.py gives
-a tone instead. Handlers return at once; slow work goes to the describer's worker. Strings are
+Each generated script first leaves the command layer, then asks the plugin whether anything may be
+done here (`refused()`: secure screen, locked Windows, missing libraries), then calls the handler
+with the plugin, on the main thread. A command whose answer is immediate (said while its script
+runs: help, repeat, copy, cancel, a refusal, "still describing") is marked `speakOnDemand`, so
+NVDA's on-demand speech mode says it; what arrives later (a description) is not heard in that mode,
+and speechOutput.py gives a tone instead. Handlers return at once; slow work goes to the
+describer's worker. Strings are
 translated when the module is imported, as `@script` descriptions are.
 """
 
@@ -229,6 +230,9 @@ def addScripts(cls: type) -> None:
 
 def _scriptFor(command: Command, category: str) -> Callable:
 	def script(plugin: "GlobalPlugin", gesture) -> None:
+		# Every command leaves the layer first, whichever way it came: a gesture the user gave it in
+		# Input Gestures reaches NVDA's gesture map before the layer's getScript.
+		plugin.layer.leave()
 		if not plugin.refused():
 			command.handler(plugin)
 

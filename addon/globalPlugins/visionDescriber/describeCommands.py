@@ -7,11 +7,13 @@ calls on the main thread.
 
 Pressed twice, a describe opens the follow-up dialog on its result instead of describing again: a
 direct gesture counts when NVDA's repeat count says so; through the layer (whose wrappers NVDA never
-counts) when the same describe comes within `DOUBLE_PRESS_SECONDS` of the previous one's start. If
-the answer has not arrived yet, the run is marked and the dialog opens once the answer has been
-heard to its end (a dialog taking the focus makes NVDA cut off speech), or at once when it will not
-be heard (speech off, beeps or on demand, or the user silenced it; see speechOutput.py). The dialog
-never opens while Windows is locked or on a secure desktop (resultCommands.openFollowUp).
+counts) when the same describe comes within NVDA's multi-press time of the previous one's start
+(`commandLayer.doublePressSeconds`). If the answer has not arrived yet, the run is marked and the
+dialog opens once the answer has been heard to its end (a dialog taking the focus makes NVDA cut off
+speech), or at once when it will not be heard (speech off, beeps or on demand, or the user silenced
+it; see speechOutput.py). The dialog never opens while Windows is locked or on a secure desktop
+(resultCommands.openFollowUp). A describe that failed has nothing to follow up: pressed again
+quickly, it describes again (the user is answered, by a description or by the error once more).
 
 Asking first: `Describer.captureFirst` takes the picture before the question dialog opens, so the
 dialog can never cover the target; the question is then sent with that very picture.
@@ -30,7 +32,7 @@ from visionDescriberCore.describing import ImageSource, Session
 from visionDescriberCore.errors import Cancelled, ScreenCurtainOn, VisionDescriberError
 
 from . import questionDialog, resultCommands, screenState, targets
-from .commandLayer import DOUBLE_PRESS_SECONDS
+from .commandLayer import doublePressSeconds
 from .speechOutput import ERROR_TONE, AnswerOutput
 
 if TYPE_CHECKING:
@@ -116,7 +118,7 @@ def describes(kind: str):
 def describe(plugin: "GlobalPlugin", kind: str) -> None:
 	now = time.monotonic()
 	run = plugin.lastRun
-	if run is not None and run.command == kind and _isDoublePress(plugin, run, now):
+	if run is not None and run.command == kind and not run.failed and _isDoublePress(plugin, run, now):
 		_followUpOn(plugin, run)
 		return
 	if _busy(plugin):
@@ -134,7 +136,7 @@ def describe(plugin: "GlobalPlugin", kind: str) -> None:
 
 def _isDoublePress(plugin: "GlobalPlugin", run: DescribeRun, now: float) -> bool:
 	if plugin.layer.viaLayer:
-		return now - run.startedAt < DOUBLE_PRESS_SECONDS
+		return now - run.startedAt < doublePressSeconds()
 	return scriptHandler.getLastScriptRepeatCount() > 0
 
 

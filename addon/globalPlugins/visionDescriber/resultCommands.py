@@ -137,7 +137,13 @@ def openSettings(plugin: "GlobalPlugin") -> None:
 		# Translators: Spoken when Vision Describer's settings panel cannot be found.
 		plugin.speech.say(_("Vision Describer's settings are not available."))
 		return
-	wx.CallAfter(gui.mainFrame.popupSettingsDialog, NVDASettingsDialog, panel)
+	wx.CallAfter(_showSettings, NVDASettingsDialog, panel)
+
+
+@blockAction.when(blockAction.Context.SECURE_MODE, blockAction.Context.WINDOWS_LOCKED)
+def _showSettings(dialogClass, panel) -> None:
+	"""Asked when the window would open, as for the follow-up dialog."""
+	gui.mainFrame.popupSettingsDialog(dialogClass, panel)
 
 
 def announceReady(plugin: "GlobalPlugin") -> None:

@@ -1,7 +1,8 @@
 """Every non-secret setting, typed, and the NVDA config spec it maps to.
 
 The NVDA layer registers `CONFIG_SPEC` as `config.conf.spec["visionDescriber"]`, reads the section
-with `Settings.fromConfig(config.conf["visionDescriber"])` and writes back `settings.toConfig()`.
+value by value into `Settings.fromConfig(...)` (NVDA raises when it reads a value its spec refuses;
+see the plugin's savedSettings.py) and writes back `settings.toConfig()`.
 Each field is declared once, with its type, default and limits; the configobj validator strings are
 generated from that declaration, so the spec and the dataclass cannot drift apart.
 
@@ -10,7 +11,7 @@ There is no API key here on purpose: keys live only in the credential store (see
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -129,8 +130,9 @@ class Settings:
 	maxRecordingSeconds: int = _integer(30, 5, 120, "longest spoken question in seconds")
 
 	@classmethod
-	def fromConfig(cls, section: Mapping) -> "Settings":
-		"""Reads a config section; missing, unknown or invalid values fall back to their defaults."""
+	def fromConfig(cls, section: Mapping, onInvalid: Callable[[str], None] | None = None) -> "Settings":
+		"""Reads a config section (or a plain mapping); missing, unknown or invalid values fall back
+		to their defaults. `onInvalid(name)` hears of each invalid one; by default it is logged."""
 		values = {}
 		for spec in fields(cls):
 			if spec.name not in section:
@@ -138,7 +140,10 @@ class Settings:
 			raw = section[spec.name]
 			value = _coerce(spec, raw)
 			if value is None:
-				log.warning("Setting %s has an invalid value; using its default", spec.name)
+				if onInvalid is None:
+					log.warning("Setting %s has an invalid value; using its default", spec.name)
+				else:
+					onInvalid(spec.name)
 				continue
 			values[spec.name] = value
 		return cls(**values)

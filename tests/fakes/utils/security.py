@@ -5,6 +5,9 @@ As in NVDA (source/utils/security.py): `post_sessionLockStateChanged` is an Acti
 here); `isRunningOnSecureDesktop()` is what NVDA's own code checks for the sign-in and UAC desktops,
 which is not always the same as `globalVars.appArgs.secure` (a copy started with the serviceDebug
 setting runs there with secure off). `testing.secureDesktop` sets its answer.
+`getSafeScripts()` are the scripts NVDA still runs while Windows is locked: a few of NVDA's own
+global commands (report focus, time, braille scrolling, ...), never an add-on's. NVDA's global
+commands are not faked, so the set is empty here (scriptHandler.findScript uses it).
 """
 
 import extensionPoints
@@ -21,3 +24,7 @@ post_sessionLockStateChanged = extensionPoints.Action()
 
 def isRunningOnSecureDesktop():
 	return testing.secureDesktop
+
+
+def getSafeScripts():
+	return set()

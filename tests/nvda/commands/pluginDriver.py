@@ -188,12 +188,17 @@ def configure(**values) -> None:
 
 
 def startPlugin(monkeypatch, server, recorder: Recorder | None = None, **settings) -> Started:
+	"""Starts the plugin and adds it to NVDA's running plugins, as globalPluginHandler does (NVDA looks
+	gestures up there, and lists them in Input Gestures)."""
+	import globalPluginHandler
 	import visionDescriber
 
 	recorder = recorder or Recorder()
 	monkeypatch.setattr(visionDescriber.GlobalPlugin, "prepare", staticmethod(recorder.prepare))
 	configure(**{"baseUrl": server.url, "model": MODEL, **settings})
-	return Started(visionDescriber.GlobalPlugin(), visionDescriber, server, recorder)
+	plugin = visionDescriber.GlobalPlugin()
+	globalPluginHandler.runningPlugins.add(plugin)
+	return Started(plugin, visionDescriber, server, recorder)
 
 
 def pointNavigatorAt(rect, name="chart1", role=None, appName="excel"):

@@ -58,7 +58,7 @@ def test_aNewRecordIsInTheHelpInTheTablesOrder(extended):
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:h")
 	[help] = ui.testing.messages
-	assert help.startswith("v or n: navigator object. f: focus.")
+	assert help.startswith("After NVDA+alt+v, press v or n: navigator object. f: focus.")
 	assert help.endswith("h: this help. z or shift+z: something new. escape: leave.")
 
 

@@ -7,6 +7,7 @@ import types
 
 import pytest
 import wx
+from nvdaHarness import makeGesture
 from pluginDriver import (
 	RED,
 	TEAL,
@@ -97,7 +98,7 @@ def test_helpListsEveryKey(started):
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:h")
 	[help] = started.spoken
-	assert help.startswith("v or n: navigator object. f: focus. w: window.")
+	assert help.startswith("After NVDA+alt+v, press v or n: navigator object. f: focus. w: window.")
 	for key in (
 		"m: monitor",
 		"s: whole screen",
@@ -125,10 +126,10 @@ def test_aDirectDoublePressOpensFollowUpsWhenTheAnswerHasBeenHeard(started, pict
 	gate = __import__("threading").Event()
 	started.server.queueChat(Reply(200, [Gate(gate), *ollamaReply(["A chart."]).body], NDJSON))
 	plugin = started.plugin
-	plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 1  # NVDA: the same script again within its repeat time
-	plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 0
+	gesture = makeGesture("kb:NVDA+shift+n")  # a gesture of its own, given in Input Gestures
+	scriptHandler.executeScript(plugin.script_describeNavigator, gesture)
+	# NVDA counts it as a repeat: the same script again within its multi-press time.
+	scriptHandler.executeScript(plugin.script_describeNavigator, gesture)
 	assert "Still describing" not in " ".join(started.spoken)
 	pumpFor(0.1)
 	assert followUps == []  # not before the answer
@@ -178,7 +179,7 @@ def test_theSameLetterLaterIsAnotherDescribe(started, picture, followUps):
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:v")
 	started.waitForAnswer()
-	time.sleep(commandLayer.DOUBLE_PRESS_SECONDS)
+	time.sleep(commandLayer.doublePressSeconds())
 	assert not press(plugin, "kb:v")  # the repeat window has passed: v is the application's again
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:v")
@@ -210,10 +211,9 @@ def test_doublePressOpensTheRealFollowUpDialogOnThatResult(started, picture):
 	from visionDescriber import followUpDialog
 
 	started.server.queueChat(ollamaReply(["A chart."]))
-	started.plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 1
-	started.plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 0
+	gesture = makeGesture("kb:NVDA+shift+n")
+	scriptHandler.executeScript(started.plugin.script_describeNavigator, gesture)
+	scriptHandler.executeScript(started.plugin.script_describeNavigator, gesture)
 	started.waitForAnswer()
 	speech.testing.synthSaysAll()
 	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)

@@ -14,6 +14,7 @@ import pytest
 from pluginDriver import configure, pressInNvda, pumpFor, pumpUntil
 from servers.fakeOllama import NDJSON, ollamaError, ollamaLines, ollamaReply
 from servers.httpServer import Gate, Reply
+from visionDescriberCore import errors
 
 pytestmark = pytest.mark.display
 
@@ -82,9 +83,9 @@ def test_controlStopsTheRestOfAStreamingAnswerWhichStillArrives(started, picture
 	started.forgetSpeech()
 	started.server.queueChat(ollamaReply(["A new picture."]))
 	configure(preset="detailed")  # not from the cache
-	from visionDescriber.commandLayer import DOUBLE_PRESS_SECONDS
+	from visionDescriber.commandLayer import doublePressSeconds
 
-	time.sleep(DOUBLE_PRESS_SECONDS)  # not a double press either
+	time.sleep(doublePressSeconds())  # not a double press either
 	describeInNvda(started)
 	started.waitForAnswer()
 	assert started.spoken == ["A new picture."]  # the next describe speaks normally
@@ -169,7 +170,7 @@ def test_onDemandADescriptionEndsWithAToneAndRSpeaksIt(started, picture):
 	assert started.spoken == [ANSWER]
 	pressInNvda(started.plugin, "kb:NVDA+alt+v")
 	pressInNvda(started.plugin, "kb:h")
-	assert started.spoken[-1].startswith("v or n: navigator object.")
+	assert started.spoken[-1].startswith("After NVDA+alt+v, press v or n: navigator object.")
 	from visionDescriber.speechOutput import READY_TONE
 
 	assert beeps[-1][:2] == READY_TONE  # when the description was complete
@@ -304,10 +305,11 @@ def test_theDialogNeverOpensWhileWindowsIsLocked(started, picture, followUps, ho
 		security.testing.secureDesktop = True
 	speech.testing.synthSaysAll()
 	pumpFor(0.1)
-	started.plugin.script_followUp(None)  # asking for it by hand is refused too
-	pumpFor(0.1)
+	started.plugin.script_followUp(None)  # asking for it by hand is refused too (issue 11: the
+	pumpFor(0.1)  # command itself refuses, as every command does there)
 	assert followUps == []
-	assert started.spoken[-2:] == ["Action unavailable while Windows is locked"] * 2
+	refusal = (errors.WindowsLocked() if how == "locked" else errors.SecureScreen()).sentence
+	assert started.spoken[-2:] == ["Action unavailable while Windows is locked", refusal]
 	if how == "locked":
 		sessionTracking.testing.unlock()
 		started.plugin.script_followUp(None)
@@ -318,7 +320,8 @@ def test_theQuestionDialogNeverOpensWhileWindowsIsLocked(started, picture):
 	from winAPI import sessionTracking
 
 	started.plugin.script_askAboutNavigator(None)
-	sessionTracking.testing.lock()  # locked while the picture is taken
-	assert pumpUntil(lambda: "Action unavailable while Windows is locked" in started.spoken)
-	pumpFor(0.1)
+	sessionTracking.testing.lock()  # locked while the picture is taken: the capture is cancelled
+	pumpFor(0.5)
 	assert started.plugin.questionDialog is None
+	assert started.spoken == []  # nothing said over the lock screen (issue 11)
+	assert not started.plugin.describer.busy

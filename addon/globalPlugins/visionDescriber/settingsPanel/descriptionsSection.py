@@ -124,10 +124,10 @@ class DescriptionsSection(Section):
 			TextField(
 				"customPrompt",
 				"customPromptField",
-				# Translators: a label in Vision Describer settings; "My own prompt" is a preset's name.
-				_('&Your own prompt (for the "My own prompt" preset):'),
+				# Translators: a label in Vision Describer settings: the request the "My own prompt"
+				# preset sends.
+				_("&Your own prompt:"),
 				style=wx.TE_MULTILINE,
-				size=(400, -1),
 			),
 			LanguageField(
 				"responseLanguage",
@@ -142,7 +142,7 @@ class DescriptionsSection(Section):
 				"sendObjectContext",
 				"objectContextCheck",
 				# Translators: a check box in Vision Describer settings.
-				_("Tell the model what NVDA knows about the o&bject (label, role, application)"),
+				_("Tell the model the o&bject's label, role and application"),
 			),
 			CheckField(
 				"allowReasoning",

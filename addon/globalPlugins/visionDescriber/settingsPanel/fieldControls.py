@@ -17,6 +17,14 @@ then) and each keeps the control it made: one set of records per panel.
 Controls are laid out with NVDA's `guiHelper`, so every labelled control gets a wx.StaticText
 before it. A check box or a choice, when changed, asks the panel to update which controls are
 enabled, unless its record names its own `onChange`.
+
+Width, for users who read the screen magnified: NVDA's settings dialog gives a category about 580
+pixels (at 96 DPI) and scrolls it up and down; a panel wider than that also scrolls sideways, which
+is hard to follow with a magnifier. So labels and check boxes stay short enough that no row is
+wider than `ROW_WIDTH`, and a field whose value is long (an address, a model name, a key, a status,
+the user's own prompt) is `wide`: it takes what its row leaves after its label (`fillRow`), at least
+`WIDE_FIELD` wide, so its value is seen whole rather than a dozen characters at a time. Sizes are
+given at 96 DPI and scaled as NVDA's own panels scale theirs (`scaleSize`).
 """
 
 from collections.abc import Callable, Sequence
@@ -32,6 +40,24 @@ if TYPE_CHECKING:
 
 #: The pairs a ChoiceField offers for the settings shown: (value, display name).
 Options = Callable[[Settings], Sequence[tuple[Any, str]]]
+
+#: The widest a row of the panel may be (96 DPI pixels): it must fit NVDA's settings dialog at its
+#: opening size, scroll bar and group borders included.
+ROW_WIDTH = 500
+#: The narrowest a wide field may be (96 DPI pixels).
+WIDE_FIELD = 250
+#: Lines of text the multi-line prompt field shows.
+PROMPT_LINES = 4
+
+
+def fillRow(panel, group, control: wx.Window, minimumWidth: int = WIDE_FIELD) -> None:
+	"""A labelled control takes the rest of its row after its label, at least minimumWidth (96 DPI)
+	wide. `group` is the BoxSizerHelper it was added to with addLabeledControl."""
+	row = control.GetContainingSizer()
+	row.GetItem(control).SetProportion(1)
+	rowItem = group.sizer.GetItem(row)
+	rowItem.SetFlag(rowItem.GetFlag() | wx.EXPAND)
+	control.SetMinSize((panel.scaleSize(minimumWidth), control.GetMinSize().height))
 
 
 def plainLabel(label: str) -> str:
@@ -103,13 +129,34 @@ class CheckField(FieldControl):
 
 
 class TextField(FieldControl):
-	def __init__(self, field: str, attribute: str, label: str, style: int = 0, size=wx.DefaultSize, **kwargs):
+	"""A text field; `wide` when its value is long (see the module's note on width). A multi-line
+	one is wide, shows `PROMPT_LINES` lines, and takes Enter as a new line: NVDA's settings dialog
+	turns Enter in any control into OK (its EVT_CHAR_HOOK handler) unless the control lets the key
+	through first."""
+
+	def __init__(self, field: str, attribute: str, label: str, style: int = 0, wide: bool = False, **kwargs):
 		super().__init__(field, attribute, label, **kwargs)
 		self._style = style
-		self._size = size
+		self._wide = wide or bool(style & wx.TE_MULTILINE)
 
 	def makeControl(self, panel, group, box, settings):
-		return group.addLabeledControl(self.label, wx.TextCtrl, style=self._style, size=self._size)
+		control = group.addLabeledControl(self.label, wx.TextCtrl, style=self._style)
+		if self._style & wx.TE_MULTILINE:
+			control.Bind(wx.EVT_CHAR_HOOK, enterMakesANewLine)
+			control.SetMinSize((-1, control.GetCharHeight() * PROMPT_LINES + panel.scaleSize(12)))
+		if self._wide:
+			fillRow(panel, group, control)
+		return control
+
+
+def enterMakesANewLine(event: wx.KeyEvent) -> None:
+	"""EVT_CHAR_HOOK of a multi-line field: Enter goes to the field (a new line) and no further, so the
+	dialog does not press OK (wx then sends the key on to the field: on Windows, where NVDA runs;
+	wxGTK does not). Control+Enter, and every other key, go on to the dialog as usual."""
+	if event.GetKeyCode() in (wx.WXK_RETURN, wx.WXK_NUMPAD_ENTER) and not event.ControlDown():
+		event.DoAllowNextEvent()
+	else:
+		event.Skip()
 
 
 class NumberField(FieldControl):

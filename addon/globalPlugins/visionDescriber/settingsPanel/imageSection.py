@@ -58,7 +58,7 @@ class ImageSection(Section):
 				"imageDetail",
 				"imageDetailChoice",
 				# Translators: a label in Vision Describer settings (OpenAI's "detail" option for images).
-				_("Image detail (OpenAI and compatible servers):"),
+				_("Image detail (OpenAI-style servers):"),
 				lambda settings: [(detail, details[detail]) for detail in IMAGE_DETAILS],
 				enabledWhen=lambda settings: settings.provider != "ollama",
 			),

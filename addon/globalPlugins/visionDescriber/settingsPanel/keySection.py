@@ -2,16 +2,20 @@
 new key, deleting the stored key, and the permission to send a key over plain http.
 
 A key belongs to one endpoint (`apiKeys.endpointIdFor`), so the status follows the server: the
-server section calls `followServer` whenever the provider or the address changes. Looking the key
-up runs in the background (`BackgroundCalls`, kind "key"), because the first use of keyring imports
-it, which takes a moment; deleting and saving are quick and run on the main thread. A typed key is
-saved in the credential store when the settings are saved, and never shown again; a stored key is
+server section calls `followServer` whenever the provider or the address changes. The credential
+store is never used on NVDA's main thread (the first use of keyring imports it, and the Windows
+credential store can be slow): looking a key up and deleting it run through the panel's
+`BackgroundCalls` (kind "key", so the newest wins), and saving a typed key runs on `keyWrites`,
+whose outcome is spoken even when OK has closed the dialog meanwhile. A failed lookup, which the
+user did not ask for, shows in the status field and the log but is not spoken; a failed delete or
+save is. The refusal to save a key that would travel unencrypted uses the looked-up status, never
+the store. A typed key is saved when the settings are saved, and never shown again; a stored key is
 never shown at all.
 
 The key never reaches config.conf, the log or spoken text: failures go through
-`serverAccess.reportFailure` with every key removed.
+`serverAccess.reportFailure` / `logFailure` with every key removed.
 
-Main thread, apart from the lookup handed to the background call.
+Main thread, apart from the work handed to the background calls.
 """
 
 from collections.abc import Callable, Sequence
@@ -21,13 +25,17 @@ import addonHandler
 import ui
 import wx
 from visionDescriberCore.apiKeys import endpointIdFor
-from visionDescriberCore.errors import KeyStoreUnavailable
 from visionDescriberCore.settings import Settings
 
-from .fieldControls import CheckField, FieldControl, Refusal, Section
-from .serverAccess import endpointIdOf, keyForCall, reportFailure, unencryptedKeySentence
+from ..backgroundCalls import BackgroundCalls
+from .fieldControls import CheckField, FieldControl, Refusal, Section, fillRow
+from .serverAccess import endpointIdOf, keyForCall, logFailure, reportFailure, unencryptedKeySentence
 
 addonHandler.initTranslation()
+
+#: The new key field's narrowest width (96 DPI): a little narrower than other wide fields, to leave
+#: room for its label's hint; what it shows is dots anyway.
+KEY_FIELD = 200
 
 
 class KeySection(Section):
@@ -36,6 +44,8 @@ class KeySection(Section):
 		#: The endpoint the key status describes (None: the address is not valid).
 		self.endpoint: str | None = None
 		self._keyStored: bool | None = None  # None: not known
+		#: Saving a key: no owner, so its outcome is spoken even after the dialog closed.
+		self.keyWrites = BackgroundCalls(None, f"{panel.background.threadPrefix}.save")
 
 	def title(self) -> str:
 		# Translators: a group in Vision Describer settings.
@@ -60,12 +70,14 @@ class KeySection(Section):
 			wx.TextCtrl,
 			style=wx.TE_READONLY,
 		)
+		fillRow(panel, group, panel.keyStatusField)
 		panel.newKeyField = group.addLabeledControl(
 			# Translators: a label in Vision Describer settings; the field hides what is typed.
-			_("New API &key (leave empty to keep the stored one):"),
+			_("New API &key (empty keeps the stored one):"),
 			wx.TextCtrl,
 			style=wx.TE_PASSWORD,
 		)
+		fillRow(panel, group, panel.newKeyField, KEY_FIELD)
 		# Translators: a button in Vision Describer settings.
 		panel.deleteKeyButton = group.addItem(wx.Button(box, label=_("D&elete the stored key")))
 		panel.deleteKeyButton.Bind(wx.EVT_BUTTON, self.onDeleteKey)
@@ -146,7 +158,7 @@ class KeySection(Section):
 	def _onLookupFailed(self, error: BaseException) -> None:
 		# Translators: whether an API key is stored for the server in settings.
 		self._showStatus(None, _("The credential store could not be read."))
-		reportFailure("reading the credential store", error, self.typedKey)
+		logFailure("reading the credential store", error, self.typedKey)  # shown, not spoken: unasked
 
 	def _showStatus(self, stored: bool | None, text: str) -> None:
 		panel = self.panel
@@ -166,14 +178,19 @@ class KeySection(Section):
 		endpoint = endpointIdOf(self.panel.settingsFromControls())
 		if endpoint is None:
 			return
-		try:
-			self.panel.keyStore.delete(endpoint)
-		except KeyStoreUnavailable as error:
-			reportFailure("deleting the key", error, self.typedKey)
-			return
-		self._settled(endpoint, False)
-		# Translators: spoken when the stored API key was deleted in settings.
-		ui.message(_("The stored API key was deleted."))
+		keyStore = self.panel.keyStore
+
+		def deleted(_result) -> None:
+			self._settled(endpoint, False)
+			# Translators: spoken when the stored API key was deleted in settings.
+			ui.message(_("The stored API key was deleted."))
+
+		self.panel.background.run(
+			"key",
+			lambda: keyStore.delete(endpoint),
+			deleted,
+			lambda error: reportFailure("deleting the key", error, self.typedKey),
+		)
 
 	# --- Validation and saving ----------------------------------------------------------------------
 
@@ -188,26 +205,33 @@ class KeySection(Section):
 		return None
 
 	def _keyWouldBeSent(self, settings: Settings) -> bool:
+		"""A typed key, or one the lookup found for this very endpoint. An address typed and saved
+		without leaving its field was never looked up: the describer still refuses to send a key
+		over plain http without the permission, so nothing leaks; only this early warning is missed."""
 		if self.typedKey:
 			return True
-		endpoint = endpointIdOf(settings)
-		try:
-			return bool(endpoint) and self.panel.keyStore.has(endpoint)
-		except KeyStoreUnavailable:
-			return False  # a key that cannot be read cannot be sent either
+		return self._keyStored is True and endpointIdOf(settings) == self.endpoint
 
 	def save(self, settings: Settings) -> None:
 		key = self.typedKey
 		if not key:
 			return
 		endpoint = endpointIdFor(settings.provider, settings.baseUrl)
-		try:
-			self.panel.keyStore.set(endpoint, key)
-		except KeyStoreUnavailable as error:
-			# The other settings are saved already; only the key is lost, and the user hears why.
-			reportFailure("saving the key", error, key)
-			return
-		self.panel.newKeyField.SetValue("")
-		self._settled(endpoint, True)
-		# Translators: spoken when settings are saved with a new API key.
-		ui.message(_("The API key is saved in Windows Credential Manager."))
+		keyStore = self.panel.keyStore
+		panel = self.panel
+
+		def saved(_result) -> None:
+			if panel:  # OK may have closed the dialog meanwhile
+				if panel.newKeyField.GetValue().strip() == key:
+					panel.newKeyField.SetValue("")
+				self._settled(endpoint, True)
+			# Translators: spoken when settings are saved with a new API key.
+			ui.message(_("The API key is saved in Windows Credential Manager."))
+
+		# The other settings are saved already; if the key is not, the user hears why.
+		self.keyWrites.run(
+			"key",
+			lambda: keyStore.set(endpoint, key),
+			saved,
+			lambda error: reportFailure("saving the key", error, key),
+		)

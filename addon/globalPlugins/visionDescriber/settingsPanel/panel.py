@@ -1,8 +1,9 @@
 """Vision Describer's category in NVDA's settings dialog: the sections in order, and loading,
 reading, validating and saving every setting from the sections' field tables.
 
-Every non-secret setting is read from and written to `config.conf["visionDescriber"]`, whose spec is
-`visionDescriberCore.settings.CONFIG_SPEC` (`registerConfigSpec()`). The panel knows no setting by
+Every non-secret setting is read from and written to `config.conf["visionDescriber"]` through
+`..savedSettings` (a value nvda.ini holds that NVDA refuses is shown as its default, and saving
+writes over it). The panel knows no setting by
 name: each section declares its fields (see `fieldControls`), and the panel shows the saved
 `Settings` through them, reads them back (`settingsFromControls`), refuses what
 `Settings.problems()` reports with focus on the field at fault, and writes what changed. Settings no
@@ -20,13 +21,12 @@ from dataclasses import replace
 from typing import TypeVar
 
 import addonHandler
-import config
-import globalVars
 from gui import guiHelper
 from gui.settingsDialogs import NVDASettingsDialog, SettingsPanel
 from visionDescriberCore.apiKeys import KeyStore
-from visionDescriberCore.settings import CONFIG_SPEC, Settings
+from visionDescriberCore.settings import Settings
 
+from .. import savedSettings, screenState
 from ..backgroundCalls import BackgroundCalls
 from .connectionTest import ConnectionTestSection
 from .descriptionsSection import DescriptionsSection
@@ -40,7 +40,7 @@ from .serverSection import ServerSection
 
 addonHandler.initTranslation()
 
-CONFIG_SECTION = "visionDescriber"
+CONFIG_SECTION = savedSettings.CONFIG_SECTION
 #: Names of the threads the panel starts, so they can be told apart (and waited for in tests).
 THREAD_PREFIX = "visionDescriberSettings"
 
@@ -75,21 +75,18 @@ SectionT = TypeVar("SectionT", bound=Section)
 # --- Registration ----------------------------------------------------------------------------------
 
 
-def registerConfigSpec() -> None:
-	"""Makes config.conf["visionDescriber"] validate against the add-on's spec (call it before anything
-	reads that section)."""
-	config.conf.spec[CONFIG_SECTION] = dict(CONFIG_SPEC)
+registerConfigSpec = savedSettings.registerConfigSpec
 
 
 def currentSettings() -> Settings:
 	"""The saved settings, with defaults for anything missing or invalid."""
-	return Settings.fromConfig(config.conf[CONFIG_SECTION])
+	return savedSettings.load()
 
 
 def register(services: PanelServices | None = None) -> None:
 	"""Adds the panel to NVDA's settings dialog, unless NVDA runs on a secure screen (NVDA does not
 	open settings there, and nothing of the add-on should either)."""
-	if globalVars.appArgs.secure:
+	if screenState.isSecureScreen():
 		return
 	VisionDescriberPanel.services = services
 	if VisionDescriberPanel not in NVDASettingsDialog.categoryClasses:
@@ -173,10 +170,7 @@ class VisionDescriberPanel(SettingsPanel):
 
 	def onSave(self) -> None:
 		settings = self.settingsFromControls()
-		stored = config.conf[CONFIG_SECTION]
-		for name, value in settings.toConfig().items():
-			if stored.get(name) != value:
-				stored[name] = value  # only what changed, so nvda.ini keeps only what differs
+		savedSettings.save(settings)  # what changed, and over what nvda.ini held that NVDA refuses
 		self._initial = settings
 		for section in self.sections:
 			section.save(settings)

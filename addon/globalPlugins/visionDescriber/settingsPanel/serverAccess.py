@@ -98,15 +98,21 @@ def unencryptedKeySentence() -> str:
 
 
 def reportFailure(action: str, error: BaseException, *secrets: str | None) -> None:
-	"""Speaks a failure's sentence; the log gets the details, never a key (`secrets` are removed)."""
+	"""Speaks a failure's sentence (the user asked for what failed); the log gets the details, never a
+	key (`secrets` are removed)."""
+	logFailure(action, error, *secrets)
+	ui.message(error.sentence if isinstance(error, VisionDescriberError) else VisionDescriberError().sentence)
+
+
+def logFailure(action: str, error: BaseException, *secrets: str | None) -> None:
+	"""Logs a failure without a key, without speaking: for what the panel did on its own (looking up
+	whether a key is stored), which must not interrupt the user."""
 	if isinstance(error, VisionDescriberError):
 		log.info(
 			"Vision Describer: %s failed: %s",
 			action,
 			redact(f"{type(error).__name__}: {error.detail}", *secrets),
 		)
-		ui.message(error.sentence)
 		return
 	details = redact("".join(traceback.format_exception(error)), *secrets)
 	log.error("Vision Describer: %s failed:\n%s", action, details)
-	ui.message(VisionDescriberError().sentence)

@@ -2,11 +2,16 @@
 server offers.
 
 Choosing another provider moves an address or model still at the old provider's default along (and
-keeps one the user typed); then, as when the address field is left, the key status and the model
-list follow the new server. The model list is asked for in the background (`BackgroundCalls`, kind
-"models") with the key the key section would use; a newer request, or the panel closing, drops an
-older answer. Opening the panel fills the list quietly; the refresh button speaks how many models
-were found. Choosing a model from the list fills the model field, which stays free text.
+keeps one the user typed); the key status follows the new server (a look in the credential store,
+in the background). Nothing here goes out on the network unless the user asks: opening the panel or
+arrowing through the providers asks no server (arrowing past OpenAI must not send the OpenAI key
+there, nor make a locally configured user wait for, or hear, a failure from a server they never
+chose). The model list is asked for when the user presses Refresh, or leaves the address field
+after typing a new address; a list that belonged to another server is cleared. The request runs in
+the background (`BackgroundCalls`, kind "models") with the key the key section would use; a newer
+request, or the panel closing, drops an older answer. Refresh speaks how many models were found;
+leaving the address field fills the list quietly and speaks only a failure. Choosing a model from
+the list fills the model field, which stays free text.
 
 Main thread, apart from the `work` function handed to the background call.
 """
@@ -19,7 +24,7 @@ import ui
 import wx
 from visionDescriberCore.settings import PROVIDERS, Settings
 
-from .fieldControls import ChoiceField, FieldControl, Section, TextField
+from .fieldControls import ChoiceField, FieldControl, Section, TextField, fillRow
 from .keySection import KeySection
 from .serverAccess import addressProblem
 
@@ -33,7 +38,7 @@ def providerNames() -> dict[str, str]:
 		# Translators: a provider in Vision Describer settings.
 		"openai": _("OpenAI"),
 		# Translators: a provider in Vision Describer settings: any server with OpenAI's chat API.
-		"openaiCompatible": _("OpenAI-compatible server (LM Studio, llama.cpp, vLLM, OpenRouter and others)"),
+		"openaiCompatible": _("OpenAI-compatible (LM Studio, vLLM, OpenRouter, others)"),
 		# Translators: a provider in Vision Describer settings.
 		"azure": _("Azure OpenAI"),
 	}
@@ -60,6 +65,8 @@ class ServerSection(Section):
 		self._shownProvider: str | None = None
 		self._modelsFor: tuple | None = None  # the (provider, address) the model list is for
 		self._modelNames: list[str | None] = []
+		#: The address field's text when the user entered it: leaving it changed asks the server.
+		self._addressOnEntry = ""
 
 	def title(self) -> str:
 		# Translators: a group in Vision Describer settings: where the vision model runs.
@@ -77,7 +84,7 @@ class ServerSection(Section):
 				onChange=self.onProviderChanged,
 			),
 			# Translators: a label in Vision Describer settings, e.g. http://127.0.0.1:11434.
-			TextField("baseUrl", "baseUrlField", _("Server add&ress:")),
+			TextField("baseUrl", "baseUrlField", _("Server add&ress:"), wide=True),
 			TextField(
 				"azureApiVersion",
 				"azureVersionField",
@@ -86,13 +93,14 @@ class ServerSection(Section):
 				enabledWhen=lambda settings: settings.provider == "azure",
 			),
 			# Translators: a label in Vision Describer settings (on Azure: the deployment name).
-			TextField("model", "modelField", _("&Model:")),
+			TextField("model", "modelField", _("&Model:"), wide=True),
 		)
 
 	def build(self, helper, settings: Settings) -> None:
 		group, box = self.makeGroup(helper)
 		self.createFields(group, box, settings)
 		panel = self.panel
+		panel.baseUrlField.Bind(wx.EVT_SET_FOCUS, self.onServerFieldEntered)
 		panel.baseUrlField.Bind(wx.EVT_KILL_FOCUS, self.onServerFieldLeft)
 		panel.modelsChoice = group.addLabeledControl(
 			# Translators: a label in Vision Describer settings: models the server offers; choosing
@@ -100,6 +108,7 @@ class ServerSection(Section):
 			_("Models &found on the server:"),
 			wx.Choice,
 		)
+		fillRow(panel, group, panel.modelsChoice)  # a long model name must not widen the panel
 		panel.modelsChoice.Bind(wx.EVT_CHOICE, self.onModelChosen)
 		# Translators: a button in Vision Describer settings.
 		panel.refreshButton = group.addItem(wx.Button(box, label=_("Refres&h the model list")))
@@ -108,10 +117,12 @@ class ServerSection(Section):
 	def show(self, settings: Settings) -> None:
 		super().show(settings)
 		self._shownProvider = settings.provider
+		self._addressOnEntry = self.panel.baseUrlField.GetValue()
 
 	def start(self) -> None:
+		"""The panel opened: the key status from the credential store; no server is asked."""
 		self.panel.section(KeySection).lookUp()
-		self._refreshModels(speakSuccess=False)
+		self._showModelsNotAsked()
 
 	# --- Provider and address -----------------------------------------------------------------------
 
@@ -125,19 +136,30 @@ class ServerSection(Section):
 		moved = replace(current, provider=self._shownProvider).withProvider(current.provider)
 		panel.baseUrlField.SetValue(moved.baseUrl)
 		panel.modelField.SetValue(moved.model)
+		self._addressOnEntry = moved.baseUrl
 		self._shownProvider = current.provider
 		panel.updateEnabled()
-		self._serverChanged()
+		self._serverChanged(askServer=False)  # passing over a provider sends nothing anywhere
+
+	def onServerFieldEntered(self, event) -> None:
+		event.Skip()
+		self._addressOnEntry = self.panel.baseUrlField.GetValue()
 
 	def onServerFieldLeft(self, event) -> None:
 		event.Skip()
-		self._serverChanged()
+		typed = self.panel.baseUrlField.GetValue()
+		changed, self._addressOnEntry = typed != self._addressOnEntry, typed
+		self._serverChanged(askServer=changed)
 
-	def _serverChanged(self) -> None:
+	def _serverChanged(self, askServer: bool) -> None:
 		settings = self.panel.settingsFromControls()
 		self.panel.section(KeySection).followServer(settings)
-		if (settings.provider, settings.baseUrl) != self._modelsFor:
+		if (settings.provider, settings.baseUrl) == self._modelsFor:
+			return
+		if askServer:
 			self._refreshModels(speakSuccess=False)
+		else:
+			self._showModelsNotAsked()  # the list shown was another server's
 
 	# --- Model list ---------------------------------------------------------------------------------
 
@@ -171,6 +193,16 @@ class ServerSection(Section):
 			lambda models, key: self._onModelsListed(models, speakSuccess),
 			self._onListingFailed,
 		)
+
+	def _showModelsNotAsked(self) -> None:
+		self.panel.background.drop("models")
+		self._modelsFor = None
+		if self.panel.services is None:
+			# Translators: shown in the model list when the add-on cannot ask servers.
+			self._showModels([], [_("The model list is not available.")])
+		else:
+			# Translators: shown in the model list until the user asks the server for its models.
+			self._showModels([], [_("Press Refresh to ask the server for its models.")])
 
 	def _onListingFailed(self) -> None:
 		# Translators: shown in the model list when the server could not be asked.

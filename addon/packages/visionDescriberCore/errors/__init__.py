@@ -27,6 +27,7 @@ from .local import (
 	ScreenCurtainOn,
 	SecureScreen,
 	UnreadableImage,
+	WindowsLocked,
 )
 from .server import (
 	AuthenticationFailed,
@@ -100,6 +101,7 @@ __all__ = [
 	"UnexpectedResponse",
 	"UnreadableAudio",
 	"UnreadableImage",
+	"WindowsLocked",
 	"VisionDescriberError",
 	"plainReason",
 	"redact",

@@ -69,6 +69,17 @@ class SecureScreen(VisionDescriberError):
 		return _("Vision Describer is not available on secure screens.")
 
 
+class WindowsLocked(VisionDescriberError):
+	"""Windows is locked: nothing is captured or sent, and no window opens over the lock screen."""
+
+	hint = None
+
+	@property
+	def fact(self) -> str:
+		# Translators: spoken when a Vision Describer command is used while Windows is locked.
+		return _("Vision Describer is not available while Windows is locked.")
+
+
 class UnreadableImage(VisionDescriberError):
 	"""`reason` says why: "" (not an image, or a damaged one), NOT_FOUND, TOO_LARGE or HEIC."""
 
