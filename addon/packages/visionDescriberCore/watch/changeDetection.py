@@ -78,7 +78,7 @@ def frameOf(image: Image.Image) -> Frame:
 	if image.mode not in ("RGB", "L"):
 		image = image.convert("RGB")
 	factor = max(1, math.ceil(max(image.size) / THUMBNAIL_LONG_SIDE))
-	small = image.reduce(factor) if factor > 1 else image
+	small = image.reduce(factor)  # a copy when factor is 1
 	blank, black, _stray = blankness(small)
 	return Frame(small.convert("L"), blank, black)
 
@@ -95,7 +95,7 @@ def frameOfPrepared(picture: PreparedImage) -> Frame:
 
 
 def _thresholdTable(threshold: int) -> list[int]:
-	threshold = max(0, min(254, threshold))
+	"""255 for a difference above threshold (24, or 48 against an approximate baseline), else 0."""
 	return [0] * (threshold + 1) + [255] * (255 - threshold)
 
 
@@ -104,8 +104,8 @@ def differingShare(a: Frame, b: Frame, pixelThreshold: int = PIXEL_THRESHOLD) ->
 	if a.size != b.size:
 		return 1.0
 	histogram = ImageChops.difference(a.thumbnail, b.thumbnail).histogram()
-	total = a.size[0] * a.size[1]
-	return sum(histogram[pixelThreshold + 1 :]) / total if total else 0.0
+	width, height = a.size
+	return sum(histogram[pixelThreshold + 1 :]) / (width * height)
 
 
 def practicallyIdentical(a: Frame, b: Frame, minChangedShare: float = MIN_CHANGED_SHARE) -> bool:
@@ -140,7 +140,7 @@ class _Grid:
 	def counts(self, a: Image.Image, b: Image.Image, threshold: int) -> list[float]:
 		"""Per block, how many thumbnail pixels differ by more than threshold."""
 		mask = ImageChops.difference(a, b).point(_thresholdTable(threshold))
-		shares = mask.reduce(BLOCK).tobytes() if BLOCK > 1 else mask.tobytes()
+		shares = mask.reduce(BLOCK).tobytes()
 		return [share / 255 * area for share, area in zip(shares, self.areas, strict=True)]
 
 	def withNeighbours(self, blocks: set[int]) -> set[int]:
@@ -168,7 +168,7 @@ class ChangeTracker:
 		minChangedShare: float = MIN_CHANGED_SHARE,
 	):
 		self.settleChecks = max(1, settleChecks)
-		self.maxWaitChecks = max(1, maxWaitChecks)
+		self.maxWaitChecks = maxWaitChecks  # 0 or less acts as 1: a change is reported at once
 		self.historyChecks = max(4, historyChecks)
 		self.pixelThreshold = pixelThreshold
 		self.minChangedShare = minChangedShare
@@ -203,7 +203,6 @@ class ChangeTracker:
 		self._approximate = approximate
 		self._pendingSince = None
 		learn = learn or self._lastShare >= RELEARN_SHARE
-		self._lastShare = 0.0
 		if self._grid is None or self._grid.size != frame.size:
 			self._resetGrid(frame.size)
 			learn = True
@@ -225,8 +224,6 @@ class ChangeTracker:
 			# The target changed size: everything is new; it has settled once two checks agree.
 			moving = previous is None or previous.size != frame.size
 			return self._decide(1.0, moving)
-		if self._grid is None or self._grid.size != frame.size:
-			self._resetGrid(frame.size)
 		self._recordMotion(frame, previous)
 		threshold = self.pixelThreshold + (APPROXIMATE_EXTRA_THRESHOLD if self._approximate else 0)
 		changed = self._grid.counts(frame.thumbnail, self._baseline.thumbnail, threshold)
@@ -244,9 +241,7 @@ class ChangeTracker:
 		blocks = self._grid.columns * self._grid.rows
 		self._history = [0] * blocks
 		self._stillFor = [0] * blocks
-		self._learnMoves = [0] * blocks
 		self._ambient = set()
-		self._ignored = set()
 		self._previous = None
 
 	def _restless(self, moves: int) -> bool:
@@ -254,14 +249,14 @@ class ChangeTracker:
 
 	def _recordMotion(self, frame: Frame, previous: Frame | None) -> None:
 		if previous is None or previous.size != frame.size:
-			motion = [0.0] * len(self._history)
+			motion = [False] * len(self._history)
 		else:
-			motion = self._grid.counts(frame.thumbnail, previous.thumbnail, self.pixelThreshold)
+			counts = self._grid.counts(frame.thumbnail, previous.thumbnail, self.pixelThreshold)
+			motion = [count >= MIN_MOVED_PIXELS for count in counts]
 		window = (1 << self.historyChecks) - 1
 		learning = self._check <= self._learnUntil
 		ambientBefore = set(self._ambient)
-		for block, count in enumerate(motion):
-			moved = count >= MIN_MOVED_PIXELS
+		for block, moved in enumerate(motion):
 			moves = ((self._history[block] << 1) | moved) & window
 			self._history[block] = moves
 			self._stillFor[block] = 0 if moved else self._stillFor[block] + 1
