@@ -34,7 +34,10 @@ TARGETS = {
 	"text/phrases.py": ["tests/core/test_phrases.py"],
 	"imaging/preparation.py": ["tests/core/test_preparation.py"],
 	"voice/endOfSpeech.py": ["tests/core/test_endOfSpeechEdges.py", "tests/core/test_endOfSpeech.py"],
-	"watch/changeDetection.py": ["tests/core/test_changeDetectionEdges.py", "tests/core/test_changeDetection.py"],
+	"watch/changeDetection.py": [
+		"tests/core/test_changeDetectionEdges.py",
+		"tests/core/test_changeDetection.py",
+	],
 }
 #: Seconds one test may take under a mutant before it counts as caught by the time limit.
 TEST_TIMEOUT = 20
