@@ -47,6 +47,7 @@ SPOKEN_ERRORS = [
 	e.UnreadableImage("photo.heic"),
 	e.UnreadableImage("photo.png", reason=e.UnreadableImage.NOT_FOUND),
 	e.UnreadableImage("huge.png", reason=e.UnreadableImage.TOO_LARGE),
+	e.ImagingUnavailable(),
 	e.NoImageFound(),
 	*(
 		e.KeyStoreUnavailable(operation)

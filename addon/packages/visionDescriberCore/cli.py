@@ -152,6 +152,9 @@ def _pictureOptions(parser: argparse.ArgumentParser) -> None:
 
 
 def _region(text: str):
+	from .imaging import requirePillow
+
+	requirePillow()
 	from .imaging.capture import Rect
 
 	try:
@@ -202,6 +205,9 @@ def loadInputImage(args: argparse.Namespace) -> PreparedImage:
 	Screen captures that are black or one flat colour are refused (nothing is sent), as in NVDA.
 	With --save-image the prepared bytes are also written to that file.
 	"""
+	from .imaging import requirePillow
+
+	requirePillow()  # a damaged Pillow is a sentence, not a traceback from the imports below
 	from .imaging.blankDetection import checkNotBlank
 	from .imaging.capture import grab, grabScreen
 	from .imaging.imageSources import loadImageFile
@@ -310,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
 	except UsageError as error:
 		_write(sys.stderr, error.sentence + "\n")
 		return EXIT_USAGE
+	except VisionDescriberError as error:  # --region needs Pillow, which may be broken
+		_write(sys.stderr, error.sentence + "\n")
+		return EXIT_FAILED
 	for stream in (sys.stdout, sys.stderr):
 		if hasattr(stream, "reconfigure"):
 			stream.reconfigure(errors="replace")

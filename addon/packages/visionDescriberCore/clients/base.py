@@ -27,10 +27,8 @@ import json
 import logging
 import re
 import socket
-import struct
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -310,26 +308,20 @@ class _Exchange:
 # --- A tiny picture for `check` -----------------------------------------------------------------
 
 
-def probeImage() -> PreparedImage:
-	"""A 64x64 PNG: a black square on white. Small enough to cost nothing, clear enough to answer."""
-	size, square = 64, range(16, 48)
-	rows = bytearray()
-	for y in range(size):
-		rows.append(0)  # filter: none
-		for x in range(size):
-			value = 0 if x in square and y in square else 255
-			rows += bytes((value, value, value))
+def probeImage(provider: str = "", imageDetail: str = "auto") -> PreparedImage:
+	"""A 64x64 black square on white, drawn with Pillow and prepared for the provider exactly as a
+	describe's picture is (`imaging.preparation`), so `check` proves the picture path works: a missing
+	or broken Pillow raises ImagingUnavailable here, before anything is sent."""
+	from ..imaging import requirePillow
 
-	def chunk(kind: bytes, data: bytes) -> bytes:
-		return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+	requirePillow()
+	from PIL import Image, ImageDraw
 
-	png = (
-		b"\x89PNG\r\n\x1a\n"
-		+ chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-		+ chunk(b"IDAT", zlib.compress(bytes(rows), 9))
-		+ chunk(b"IEND", b"")
-	)
-	return PreparedImage(png, "image/png", size, size)
+	from ..imaging.preparation import policyForProvider, prepareImage
+
+	image = Image.new("RGB", (64, 64), "white")
+	ImageDraw.Draw(image).rectangle((16, 16, 47, 47), fill="black")
+	return prepareImage(image, policyForProvider(provider, imageDetail))
 
 
 PROBE_QUESTION = "What colour is the square in this picture? Answer with one word."
@@ -658,7 +650,7 @@ class VisionClient:
 	def _probe(self, cancelToken: CancelToken | None) -> tuple[float, str]:
 		"""Sends the probe picture; returns seconds until the answer ended and the answer."""
 		conversation = Conversation()
-		conversation.addUserTurn(PROBE_QUESTION, probeImage())
+		conversation.addUserTurn(PROBE_QUESTION, probeImage(self.provider, self.config.imageDetail))
 		started = time.perf_counter()
 		parts: list[str] = []
 		for event in self._probeStream(conversation, cancelToken):
