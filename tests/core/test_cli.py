@@ -448,3 +448,66 @@ def test_options_are_accepted_before_and_after_the_command():
 	after = cli.parseArguments(["models", "--model", "a", "--timeout", "9"])
 	assert (before.model, before.timeout) == (after.model, after.timeout) == ("a", 9.0)
 	assert cli.parseArguments(["models"]).timeout == 120.0
+
+
+# Pillow's compiled core refuses to load, as when its .pyd in the add-on's folder is damaged; the
+# Windows suite (tests/windows) breaks the real file.
+BROKEN_PILLOW = """
+import sys
+
+class BrokenPillow:
+	def find_spec(self, name, path=None, target=None):
+		if name == "PIL._imaging":
+			raise ImportError("DLL load failed while importing _imaging: stand-in for a damaged file")
+
+sys.meta_path.insert(0, BrokenPillow())
+from visionDescriberCore.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+PILLOW_SENTENCE = (
+	"Pillow, the library that prepares pictures, could not be loaded. Reinstall Vision Describer."
+)
+
+
+def runWithBrokenPillow(*args) -> subprocess.CompletedProcess:
+	return subprocess.run(
+		[sys.executable, "-c", BROKEN_PILLOW, *args],
+		capture_output=True,
+		text=True,
+		env=environment(),
+		timeout=30,
+		cwd=REPOSITORY,
+	)
+
+
+def test_check_with_a_broken_pillow_says_so_and_never_that_everything_works(ollamaServer):
+	result = runWithBrokenPillow("check", "--base-url", ollamaServer.url, "--model", "gemma3:4b")
+	assert result.returncode == 1
+	assert result.stdout.splitlines() == [
+		f"Ollama 0.12.6 is running at {ollamaServer.url}.",
+		"The model gemma3:4b is installed and can see images.",
+	]
+	assert result.stderr.strip() == PILLOW_SENTENCE
+	assert ollamaServer.chatRequests() == []  # the test picture could not be made, so nothing was sent
+
+
+@pytest.mark.parametrize("source", [["picture.png"], ["--screen"], ["--region", "0,0,10,10"]])
+def test_describe_with_a_broken_pillow_is_one_sentence(ollamaServer, source):
+	result = runWithBrokenPillow("describe", *source, "--base-url", ollamaServer.url, "--model", "gemma3:4b")
+	assert result.returncode == 1
+	assert result.stderr.strip() == PILLOW_SENTENCE
+	assert result.stdout == ""
+	assert ollamaServer.chatRequests() == []
+
+
+def test_check_sends_the_test_picture_prepared_like_a_describe(ollamaServer):
+	"""The probe goes through imaging.preparation: enlarged by a whole factor like any small picture."""
+	result = run("check", "--base-url", ollamaServer.url, "--model", "gemma3:4b")
+	assert result.returncode == 0, result.stderr
+	[probe] = ollamaServer.chatRequests()
+	image = Image.open(io.BytesIO(base64.b64decode(probe.json["messages"][0]["images"][0])))
+	assert (image.format, image.size) == ("PNG", targetSize(64, 64, policyForProvider("ollama")))
+	assert image.size == (128, 128)
+	rgb = image.convert("RGB")
+	assert rgb.getpixel((10, 10)) == (255, 255, 255)
+	assert rgb.getpixel((64, 64)) == (0, 0, 0)

@@ -60,7 +60,7 @@ from .cliWording import (
 )
 from .conversation.conversation import Conversation
 from .conversation.prompts import DEFAULT_PRESET, buildDescribePrompt, buildSystemPrompt
-from .errors import CaptureRefused, InvalidAddress, ModelNotChosen
+from .errors import CaptureRefused, InvalidAddress, ModelNotChosen, VisionDescriberError
 from .i18n import _
 from .media import PreparedImage
 from .settings import DEFAULT_MODELS
@@ -136,6 +136,9 @@ def _keepAlive(text: str) -> str | int | float:
 
 
 def _region(text: str):
+	from .imaging import requirePillow
+
+	requirePillow()
 	from .imaging.capture import Rect
 
 	try:
@@ -377,6 +380,9 @@ def loadInputImage(args: argparse.Namespace) -> PreparedImage:
 	A picture file is read at no more than the size it is sent at. With --save-image the prepared
 	bytes are also written to that file.
 	"""
+	from .imaging import requirePillow
+
+	requirePillow()  # a damaged Pillow is a sentence, not a traceback from the imports below
 	from .imaging.preparation import policyForProvider, prepareImage
 
 	policy = policyForProvider(args.provider, args.detail, args.maxSide)
@@ -507,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
 		return done.code if isinstance(done.code, int) else EXIT_OK
 	except OSError as error:  # --help into a closed pipe
 		return failure(OutputFailed(str(error), closed=isinstance(error, BrokenPipeError)), False)
+	except VisionDescriberError as error:  # --region needs Pillow, which may be broken
+		return failure(error, False)
 	token = CancelToken()
 	with verboseLog(args.verbose):
 		try:

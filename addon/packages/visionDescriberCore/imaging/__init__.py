@@ -8,3 +8,18 @@
 
 May import: the bottom of the core (`errors`, `i18n`, `cancellation`, `media`) and Pillow / mss.
 """
+
+from ..errors import ImagingUnavailable
+
+
+def requirePillow() -> None:
+	"""Imports Pillow with its compiled core; a missing or broken copy raises ImagingUnavailable.
+
+	Callers that import this package's modules lazily (the command-line tool, `check`'s test picture)
+	call it first, so a damaged Pillow is a sentence, not a traceback. Python does not remember a
+	failed import, so each call tries again and fails the same way.
+	"""
+	try:
+		from PIL import Image  # noqa: F401 - Image loads the compiled core, _imaging
+	except (ImportError, OSError) as error:
+		raise ImagingUnavailable(f"{type(error).__name__}: {error}") from error
