@@ -325,7 +325,7 @@ def test_thePanelShowsTheSavedSettings(nvdaGui, panelModule):
 		"customPrompt": "Read the chart's numbers.",
 		"responseLanguage": "de",
 		"maxImageSide": 1200,
-		"imageDetail": "high",
+		"pictureDetail": "detailed",
 		"streamSpeech": False,
 		"openDialogAfterDescribe": True,
 		"readTimeout": 300,
@@ -339,7 +339,7 @@ def test_thePanelShowsTheSavedSettings(nvdaGui, panelModule):
 	assert panel.languageChoice.GetStringSelection() == "German (de)"
 	assert not panel.languageCodeField.IsEnabled()
 	assert panel.imageSizeChoice.GetStringSelection() == "1200 pixels on the longest side"
-	assert panel.imageDetailChoice.IsEnabled() and not panel.keepLoadedCheck.IsEnabled()
+	assert not panel.keepLoadedCheck.IsEnabled()
 	assert panel.overFullscreenCheck.IsEnabled()  # because the follow-up dialog opens
 
 
@@ -499,7 +499,7 @@ def test_changingProviderMovesDefaultsButKeepsWhatTheUserTyped(nvdaGui, panelMod
 	chooseText(panel.providerChoice, "OpenAI")
 	assert panel.baseUrlField.GetValue() == "https://api.openai.com/v1"
 	assert panel.modelField.GetValue() == "gpt-4.1-mini"
-	assert panel.imageDetailChoice.IsEnabled() and not panel.warmUpCheck.IsEnabled()
+	assert not panel.warmUpCheck.IsEnabled()
 	panel.baseUrlField.SetValue("https://openrouter.ai/api/v1")
 	panel.modelField.SetValue("qwen/qwen2.5-vl-72b-instruct")
 	chooseText(
@@ -508,7 +508,7 @@ def test_changingProviderMovesDefaultsButKeepsWhatTheUserTyped(nvdaGui, panelMod
 	assert panel.baseUrlField.GetValue() == "https://openrouter.ai/api/v1"
 	assert panel.modelField.GetValue() == "qwen/qwen2.5-vl-72b-instruct"
 	chooseText(panel.providerChoice, "Ollama")
-	assert panel.keepLoadedCheck.IsEnabled() and not panel.imageDetailChoice.IsEnabled()
+	assert panel.keepLoadedCheck.IsEnabled()
 
 
 # --- API keys --------------------------------------------------------------------------------------

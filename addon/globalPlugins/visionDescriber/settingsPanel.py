@@ -32,7 +32,7 @@ from logHandler import log
 from visionDescriberCore.apiKeys import KeyStore, endpointIdFor
 from visionDescriberCore.conversation import prompts
 from visionDescriberCore.errors import KeyStoreUnavailable, VisionDescriberError, redact
-from visionDescriberCore.settings import CONFIG_SPEC, IMAGE_DETAILS, PROVIDERS, Settings
+from visionDescriberCore.settings import CONFIG_SPEC, PROVIDERS, Settings
 
 addonHandler.initTranslation()
 
@@ -128,17 +128,6 @@ def imageSizeName(pixels: int) -> str:
 		return _("Automatic (the best size for the provider)")
 	# Translators: an image size in Vision Describer settings; {pixels} is a whole number.
 	return _("{pixels} pixels on the longest side").format(pixels=pixels)
-
-
-def imageDetailNames() -> dict[str, str]:
-	return {
-		# Translators: how closely OpenAI looks at an image (a setting).
-		"auto": _("Automatic"),
-		# Translators: how closely OpenAI looks at an image (a setting).
-		"low": _("Low (faster and cheaper)"),
-		# Translators: how closely OpenAI looks at an image (a setting).
-		"high": _("High (small text and details)"),
-	}
 
 
 def languageChoices() -> list[tuple[str, str]]:
@@ -391,15 +380,6 @@ class VisionDescriberPanel(SettingsPanel):
 		group, box = self._group(helper, _("Image"))
 		# Translators: a label in Vision Describer settings.
 		self.imageSizeChoice = self._labelled(group, "maxImageSide", _("&Image size:"), wx.Choice)
-		details = imageDetailNames()
-		self.imageDetailChoice = self._labelled(
-			group,
-			"imageDetail",
-			# Translators: a label in Vision Describer settings (OpenAI's "detail" option for images).
-			_("Image detail (OpenAI and compatible servers):"),
-			wx.Choice,
-			choices=[details[detail] for detail in IMAGE_DETAILS],
-		)
 
 	def _makeFeedbackGroup(self, helper) -> None:
 		# Translators: a group in Vision Describer settings.
@@ -478,7 +458,6 @@ class VisionDescriberPanel(SettingsPanel):
 		self._imageSizes = sorted({0, *IMAGE_SIZES, settings.maxImageSide})
 		self.imageSizeChoice.SetItems([imageSizeName(pixels) for pixels in self._imageSizes])
 		self.imageSizeChoice.SetSelection(self._imageSizes.index(settings.maxImageSide))
-		self.imageDetailChoice.SetSelection(IMAGE_DETAILS.index(settings.imageDetail))
 		self.streamSpeechCheck.SetValue(settings.streamSpeech)
 		self.progressTonesCheck.SetValue(settings.progressTones)
 		self.openDialogCheck.SetValue(settings.openDialogAfterDescribe)
@@ -519,7 +498,6 @@ class VisionDescriberPanel(SettingsPanel):
 			allowReasoning=self.reasoningCheck.GetValue(),
 			maxTokens=self.maxTokensSpin.GetValue(),
 			maxImageSide=self._imageSizes[self.imageSizeChoice.GetSelection()],
-			imageDetail=IMAGE_DETAILS[self.imageDetailChoice.GetSelection()],
 			streamSpeech=self.streamSpeechCheck.GetValue(),
 			progressTones=self.progressTonesCheck.GetValue(),
 			openDialogAfterDescribe=self.openDialogCheck.GetValue(),
@@ -533,7 +511,6 @@ class VisionDescriberPanel(SettingsPanel):
 	def _updateEnabled(self) -> None:
 		provider = PROVIDERS[self.providerChoice.GetSelection()]
 		self.azureVersionField.Enable(provider == "azure")
-		self.imageDetailChoice.Enable(provider != "ollama")
 		self.keepLoadedCheck.Enable(provider == "ollama")
 		self.warmUpCheck.Enable(provider == "ollama")
 		self.languageCodeField.Enable(

@@ -7,8 +7,9 @@
 	python -m visionDescriberCore models
 	python -m visionDescriberCore check --provider openai --model gpt-4o-mini --api-key-env OPENAI_API_KEY
 
-Every picture, from a file or the screen, is prepared exactly as the add-on prepares it (scaled for
-the provider, PNG or JPEG by content); --save-image writes the very bytes that are sent.
+Every picture, from a file or the screen, is prepared exactly as the add-on prepares it (sized for
+the model's family at the chosen --picture-detail, PNG or JPEG by content); --save-image writes the
+very bytes that are sent. --detail (low, auto, high) is the old name of --picture-detail.
 The description streams to standard output as it arrives. Errors are one plain sentence on standard
 error, with a non-zero exit status. A key is only ever read from an environment variable, never from
 the command line (where it would end up in the shell history and the process list).
@@ -28,6 +29,14 @@ from .clients.streaming import Finished, ReasoningDelta, TextDelta
 from .conversation.conversation import Conversation
 from .conversation.prompts import DEFAULT_PRESET, buildDescribePrompt, buildSystemPrompt
 from .errors import Cancelled, VisionDescriberError
+from .imaging.sizing import (
+	BALANCED,
+	LEGACY_IMAGE_DETAILS,
+	PICTURE_DETAILS,
+	geometryFromSettings,
+	levelFromLegacyDetail,
+	openaiDetailFor,
+)
 from .media import PreparedImage
 
 #: The add-on's own default request, so the terminal shows what NVDA users will hear.
@@ -47,7 +56,8 @@ _OPTION_DEFAULTS = {
 	"prompt": None,
 	"timeout": 120.0,
 	"maxTokens": None,
-	"detail": "auto",
+	"pictureDetail": None,
+	"detail": None,
 	"keepAlive": None,
 	"think": False,
 	"showReasoning": False,
@@ -93,7 +103,17 @@ def _commonOptions() -> argparse.ArgumentParser:
 		"--timeout", type=float, help="seconds to wait for the model to start and to continue answering (120)"
 	)
 	common.add_argument("--max-tokens", dest="maxTokens", type=int, help="cap on the answer's length")
-	common.add_argument("--detail", choices=("low", "high", "auto"), help="OpenAI image detail (auto)")
+	common.add_argument(
+		"--picture-detail",
+		dest="pictureDetail",
+		choices=PICTURE_DETAILS,
+		help="image tokens per picture: fast (about 300), balanced (about 1,000, default) or detailed",
+	)
+	common.add_argument(
+		"--detail",
+		choices=tuple(LEGACY_IMAGE_DETAILS),
+		help="old name: low = fast, auto = balanced, high = detailed",
+	)
 	common.add_argument(
 		"--keep-alive", dest="keepAlive", help="Ollama: how long the model stays loaded, e.g. 30m"
 	)
@@ -184,6 +204,8 @@ def parseArguments(argv: list[str] | None = None) -> argparse.Namespace:
 	for name, default in _OPTION_DEFAULTS.items():
 		if not hasattr(args, name):
 			setattr(args, name, default)
+	if args.pictureDetail is None:
+		args.pictureDetail = levelFromLegacyDetail(args.detail) if args.detail else BALANCED
 	if args.command == "ask":
 		if len(args.words) > 2:
 			raise UsageError('Put the question in quotes: ask IMAGE_FILE "QUESTION".')
@@ -196,23 +218,41 @@ def parseArguments(argv: list[str] | None = None) -> argparse.Namespace:
 	return args
 
 
-def loadInputImage(args: argparse.Namespace) -> PreparedImage:
-	"""The picture to send, from a file or the screen, prepared as the add-on prepares it.
+def loadInputImage(args: argparse.Namespace, geometry=None) -> PreparedImage:
+	"""The picture to send, from a file or the screen, prepared as the add-on prepares it."""
+	return prepareInputImage(readInputImage(args), args, geometry)
 
-	Screen captures that are black or one flat colour are refused (nothing is sent), as in NVDA.
-	With --save-image the prepared bytes are also written to that file.
-	"""
+
+def readInputImage(args: argparse.Namespace):
+	"""The picture from the file or the screen. Screen captures that are black or one flat colour
+	are refused (nothing is sent), as in NVDA."""
 	from .imaging.blankDetection import checkNotBlank
 	from .imaging.capture import grab, grabScreen
 	from .imaging.imageSources import loadImageFile
-	from .imaging.preparation import policyForProvider, prepareImage
 
 	if args.image:
-		image = loadImageFile(args.image)
-	else:
-		image = grabScreen() if args.screen else grab(args.region)
-		checkNotBlank(image)
-	prepared = prepareImage(image, policyForProvider(args.provider, args.detail, args.maxSide))
+		return loadImageFile(args.image)
+	image = grabScreen() if args.screen else grab(args.region)
+	checkNotBlank(image)
+	return image
+
+
+def prepareInputImage(image, args: argparse.Namespace, geometry=None) -> PreparedImage:
+	"""The picture sized for geometry (the model's picture rule; None: known from the model's name,
+	else today's sizes) and encoded. With --save-image the bytes are also written to that file."""
+	from .imaging.sizing import planFor, prepareWithPlan
+
+	geometry = geometry or geometryFromSettings(args.provider, args.model or "")
+	plan = planFor(geometry, args.pictureDetail, args.maxSide, args.provider)
+	prepared = prepareWithPlan(image, plan)
+	logging.getLogger("visionDescriber").info(
+		"Sending %dx%d %s, %s image tokens (%s)",
+		prepared.width,
+		prepared.height,
+		prepared.mimeType,
+		plan.tokensFor(prepared.width, prepared.height) or "unknown",
+		geometry.label if geometry is not None else "today's sizes",
+	)
 	if args.saveImage:
 		try:
 			with open(args.saveImage, "wb") as file:
@@ -254,10 +294,19 @@ def configFromArguments(args: argparse.Namespace, environ=None) -> EndpointConfi
 		apiKey=apiKey,
 		readTimeout=args.timeout,
 		maxTokens=args.maxTokens,
-		imageDetail=args.detail,
+		imageDetail=openaiDetailFor(provider, args.model or "", args.pictureDetail),
 		keepAlive=keepAlive,
 		think=args.think,
 	)
+
+
+def _geometry(client, config: EndpointConfig, token: CancelToken):
+	"""The model's picture rule, asked of Ollama as the add-on asks it (see imaging.geometryCache)."""
+	from .imaging.geometryCache import GeometryCache
+
+	ask = getattr(client, "describeGeometry", None)
+	describe = (lambda: ask(token)) if ask is not None else None
+	return GeometryCache().geometryFor(config.provider, config.baseUrl, config.model, describe)
 
 
 def _write(stream, text: str) -> None:
@@ -326,13 +375,16 @@ def main(argv: list[str] | None = None) -> int:
 		if args.command in ("describe", "ask") and not config.model:
 			raise UsageError("Choose a model with --model NAME. The models command lists them.")
 		client = createClient(config)
-		if args.command == "describe":
-			conversation = Conversation(buildSystemPrompt())
-			conversation.addUserTurn(args.prompt or DEFAULT_DESCRIBE_PROMPT, loadInputImage(args))
-			return _describe(client, args, conversation, token)
-		if args.command == "ask":
-			conversation = Conversation(args.prompt or buildSystemPrompt())
-			conversation.addUserTurn(args.question, loadInputImage(args))
+		if args.command in ("describe", "ask"):
+			args.provider = config.provider  # "openai" at another address is a compatible server
+			image = readInputImage(args)  # a missing file or a blank screen: nothing is asked or sent
+			picture = prepareInputImage(image, args, _geometry(client, config, token))
+			if args.command == "describe":
+				conversation = Conversation(buildSystemPrompt())
+				conversation.addUserTurn(args.prompt or DEFAULT_DESCRIBE_PROMPT, picture)
+			else:
+				conversation = Conversation(args.prompt or buildSystemPrompt())
+				conversation.addUserTurn(args.question, picture)
 			return _describe(client, args, conversation, token)
 		if args.command == "models":
 			return _models(client)

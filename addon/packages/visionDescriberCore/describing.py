@@ -9,6 +9,14 @@ Everything in between runs on the job runner's single worker:
 Follow-up questions (`ask`) and fresh pictures of the same target (`addImage`) go through the same
 worker and the same speech path. A conversation is only changed on the main thread, when an answer
 has arrived, so a dialog showing it never sees a half-written turn.
+
+Picture size. Before preparing, the worker learns how the model uses pictures (`imaging.sizing`):
+from the model id for OpenAI and compatible servers, and for Ollama by asking the server once per
+server and model (`OllamaClient.describeGeometry`, kept until either changes). If Ollama cannot
+say, today's sizes apply and the reason goes to the log only; a server that cannot be reached at all
+is reported as the request would report it, without waiting twice. Where the server enlarges small
+pictures to a token floor, a small screen object is captured with its surroundings instead
+(`imaging.widening`) and the request says where the object is.
 """
 
 import logging
@@ -25,6 +33,8 @@ from .conversation.conversation import Conversation
 from .conversation.prompts import buildDescribePrompt, buildSystemPrompt
 from .conversation.resultCache import ResultCache
 from .errors import Cancelled, VisionDescriberError
+from .imaging.geometryCache import GeometryCache
+from .imaging.sizing import PicturePlan, geometryFromSettings, openaiDetailFor, planFor
 from .jobs import JobRunner, Post
 from .media import PreparedImage
 from .settings import Settings
@@ -34,6 +44,19 @@ log = logging.getLogger("visionDescriber")
 
 #: Seconds Ollama keeps a model loaded when the user asked to keep it loaded: -1 means forever.
 KEEP_LOADED = -1
+
+
+@dataclass
+class ScreenObject:
+	"""An object on the screen, for capturing it with its surroundings (see imaging.widening).
+	`grab` and `screen` run on the worker."""
+
+	#: The object's rectangle: left, top, width, height in physical pixels.
+	rect: tuple[int, int, int, int]
+	#: Grabs any rectangle of the screen (an imaging.capture.Rect) as a PIL image.
+	grab: Callable[[Any], Any]
+	#: The rectangle of the monitor that shows the object (an imaging.capture.Rect).
+	screen: Callable[[], Any]
 
 
 @dataclass
@@ -47,6 +70,8 @@ class ImageSource:
 	context: str = ""
 	#: Screen grabs are refused when black or flat; an image file the user chose is sent as it is.
 	isScreenCapture: bool = True
+	#: For an object on the screen: lets the pipeline widen the capture around a small one.
+	screenObject: ScreenObject | None = None
 
 
 @dataclass
@@ -92,7 +117,7 @@ def endpointConfigFor(settings: Settings, apiKey: str | None) -> EndpointConfig:
 		readTimeout=float(settings.readTimeout),
 		keepAlive=KEEP_LOADED if settings.keepModelLoaded else None,
 		maxTokens=settings.maxTokens or None,
-		imageDetail=settings.imageDetail,
+		imageDetail=openaiDetailFor(settings.provider, settings.model, settings.pictureDetail),
 		allowInsecureKey=settings.allowUnencryptedRemote,
 		think=settings.allowReasoning,
 		**_azureOptions(settings),
@@ -121,7 +146,7 @@ class Describer:
 		getApiKey: Callable[[Settings], str | None],
 		getLanguage: Callable[[], str] = lambda: "en",
 		clientFactory: Callable[[EndpointConfig], VisionClient] = createClient,
-		prepare: Callable[[Any, Settings], PreparedImage] | None = None,
+		prepare: Callable[[Any, Settings, PicturePlan | None], PreparedImage] | None = None,
 		checkNotBlank: Callable[[Any], None] | None = None,
 	):
 		self._getSettings = getSettings
@@ -135,6 +160,8 @@ class Describer:
 		#: Used only on the worker (see _clientFor); closed at terminate.
 		self._client: VisionClient | None = None
 		self._clientIdentity: tuple | None = None
+		#: Worker only: what each (provider, server, model) does with pictures.
+		self._geometries = GeometryCache()
 		self.sessions: list[Session] = []
 		# Warm-ups run beside the runner: loading a model can take minutes, and a describe pressed
 		# meanwhile must start (the server queues it behind the load), not be told "still describing".
@@ -159,16 +186,20 @@ class Describer:
 		settings = self._getSettings()
 		self.cache.maxEntries = settings.resultCacheSize
 		language = settings.effectiveLanguage(self._getLanguage())
-		context = source.context if settings.sendObjectContext else ""
-		if question:
-			prompt = "\n\n".join(part for part in (context, question.strip()) if part)
-		else:
-			prompt = buildDescribePrompt(settings.preset, settings.customPrompt, context, language)
+		objectContext = source.context if settings.sendObjectContext else ""
+
+		def promptWith(position: str) -> str:
+			context = " ".join(part for part in (objectContext, position) if part)
+			if question:
+				return "\n\n".join(part for part in (context, question.strip()) if part)
+			return buildDescribePrompt(settings.preset, settings.customPrompt, context, language)
+
 		conversation = Conversation(buildSystemPrompt(language))
 		session = Session(conversation, source)
 
 		def job(token: CancelToken) -> None:
-			image = self._capture(source, settings, token)
+			image, position = self._capture(source, settings, token)
+			prompt = promptWith(position)
 			cacheKey = None
 			if not question:
 				cacheKey = ResultCache.keyFor(
@@ -211,8 +242,9 @@ class Describer:
 		)
 
 		def job(token: CancelToken) -> None:
-			image = self._capture(session.source, settings, token)
-			self._stream(session, prompt, image, settings, listener, token, isNew=False)
+			image, position = self._capture(session.source, settings, token)
+			request = " ".join(part for part in (position, prompt) if part)
+			self._stream(session, request, image, settings, listener, token, isNew=False)
 
 		return self._submit(job, listener, session)
 
@@ -272,14 +304,57 @@ class Describer:
 
 	# --- On the worker ----------------------------------------------------------------------------
 
-	def _capture(self, source: ImageSource, settings: Settings, token: CancelToken) -> PreparedImage:
+	def _capture(
+		self, source: ImageSource, settings: Settings, token: CancelToken
+	) -> tuple[PreparedImage, str]:
+		"""The prepared picture, and a sentence saying where the object is when the capture was
+		widened around it ("" otherwise). The grab comes first, at the moment of the press, and a
+		blank one is refused before the server is asked anything."""
 		image = source.grab()
 		token.raiseIfCancelled()
 		if source.isScreenCapture:
 			self._checkNotBlank(image)
-		prepared = self._prepare(image, settings)
+		plan = planFor(
+			self._geometryFor(settings, token),
+			settings.pictureDetail,
+			settings.maxImageSide,
+			settings.provider,
+		)
 		token.raiseIfCancelled()
-		return prepared
+		position = ""
+		widened = self._widened(source, plan)
+		if widened is not None:
+			image, position = widened
+			token.raiseIfCancelled()
+		prepared = self._prepare(image, settings, plan)
+		token.raiseIfCancelled()
+		return prepared, position
+
+	@staticmethod
+	def _widened(source: ImageSource, plan: PicturePlan) -> tuple[Any, str] | None:
+		"""A screen object captured again with its surroundings, where the server would enlarge a
+		small picture to a token floor anyway; None otherwise (files and the clipboard never)."""
+		screenObject = source.screenObject
+		if not (source.isScreenCapture and screenObject is not None and plan.floorTokens):
+			return None
+		from .imaging.capture import Rect
+		from .imaging.widening import widenAroundObject
+
+		widening = widenAroundObject(
+			Rect(*screenObject.rect), screenObject.screen(), plan.floorTokens, plan.geometry.floorBlock
+		)
+		if widening is None:
+			return None
+		log.debug("Capturing %s around the object at %s", widening.rect, screenObject.rect)
+		return screenObject.grab(widening.rect), widening.phrase
+
+	def _geometryFor(self, settings: Settings, token: CancelToken) -> Any:
+		"""Worker: the model's picture rule (None: today's sizes), see imaging.geometryCache."""
+		describe = None
+		if settings.provider == "ollama":
+			ask = getattr(self._clientFor(settings), "describeGeometry", None)
+			describe = (lambda: ask(token)) if ask is not None else None
+		return self._geometries.geometryFor(settings.provider, settings.baseUrl, settings.model, describe)
 
 	def _stream(
 		self,
@@ -396,12 +471,19 @@ class Describer:
 		self.runner.postWhenDone(fn)
 
 
-def prepareForSettings(image: Any, settings: Settings) -> PreparedImage:
-	"""Scales and encodes a captured image the way the chosen provider and image size want it."""
-	from .imaging.preparation import policyForProvider, prepareImage
+def prepareForSettings(image: Any, settings: Settings, plan: PicturePlan | None = None) -> PreparedImage:
+	"""Scales and encodes a captured image as the plan says; without a plan, as the settings say for a
+	model whose family is known from its name (OpenAI and compatible servers), else today's sizes."""
+	from .imaging.sizing import prepareWithPlan
 
-	policy = policyForProvider(settings.provider, settings.imageDetail, settings.maxImageSide or None)
-	return prepareImage(image, policy)
+	if plan is None:
+		plan = planFor(
+			geometryFromSettings(settings.provider, settings.model),
+			settings.pictureDetail,
+			settings.maxImageSide,
+			settings.provider,
+		)
+	return prepareWithPlan(image, plan)
 
 
 def _defaultBlankCheck() -> Callable[[Any], None]:
@@ -420,6 +502,7 @@ __all__ = [
 	"Describer",
 	"ImageSource",
 	"Listener",
+	"ScreenObject",
 	"Session",
 	"answerText",
 	"endpointConfigFor",

@@ -3,7 +3,12 @@
 - `capture`: rectangles of the screen grabbed with mss, clipped and refused where nothing can be seen;
 - `blankDetection`: the guard that keeps a black or flat capture from being described;
 - `imageSources`: image files and the clipboard, read with Pillow;
-- `preparation`: scaling and encoding for the model, within a byte budget.
+- `preparation`: scaling and encoding for the model, within a byte budget;
+- `modelGeometry`: what each family of vision models does with the pixels it is sent (pure rules);
+- `sizing`: the picture-detail policy that turns those rules into the size sent;
+- `geometryCache`: each model's rule, learned once per server and model (on the describer's worker);
+- `widening`: a small screen target captured with its surroundings where a server pays a floor.
 
 May import: the bottom of the core (`errors`, `i18n`, `cancellation`, `media`) and Pillow / mss.
+What the Ollama client learns about a model comes down as plain data (imaging sits below `clients`).
 """
