@@ -47,7 +47,7 @@ from servers.fakeOllama import NEW_OLLAMA, OLD_OLLAMA, VISION_MODELS, FakeOllama
 from visionDescriberCore.clients import EndpointConfig, OllamaClient  # noqa: E402
 from visionDescriberCore.imaging import capture  # noqa: E402
 from visionDescriberCore.imaging.capture import Rect  # noqa: E402
-from visionDescriberCore.imaging.modelGeometry import geometryFromModelId, geometryFromOllama  # noqa: E402
+from visionDescriberCore.imaging.modelFamilies import geometryFromModelId, geometryFromOllama  # noqa: E402
 from visionDescriberCore.imaging.preparation import policyForProvider, prepareImage  # noqa: E402
 from visionDescriberCore.imaging.sizing import PICTURE_DETAILS, PicturePlan, prepareWithPlan  # noqa: E402
 from xserver import startXvfb  # noqa: E402

@@ -6,10 +6,15 @@ import pytest
 from servers.fakeOllama import NEW_OLLAMA, OLD_OLLAMA, VISION_FAMILIES, VISION_MODELS, FakeOllama
 from visionDescriberCore import errors
 from visionDescriberCore.clients import EndpointConfig, OllamaClient
-from visionDescriberCore.imaging import modelGeometry as rules
-from visionDescriberCore.imaging.modelGeometry import (
+from visionDescriberCore.imaging import modelFamilies as rules
+from visionDescriberCore.imaging.modelFamilies import (
 	OLLAMA_GO,
 	OLLAMA_MTMD,
+	geometryFromModelId,
+	geometryFromOllama,
+	ollamaGeneration,
+)
+from visionDescriberCore.imaging.modelGeometry import (
 	AnyResTiles,
 	BlockGrid,
 	FixedSquare,
@@ -17,9 +22,6 @@ from visionDescriberCore.imaging.modelGeometry import (
 	MllamaTiles,
 	OpenAIPatches,
 	OpenAITiles,
-	geometryFromModelId,
-	geometryFromOllama,
-	ollamaGeneration,
 )
 
 SIZES = ((3840, 2160), (1920, 1080), (1568, 882), (300, 200))

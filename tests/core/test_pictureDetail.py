@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from servers.fakeOllama import NEW_OLLAMA, OLD_OLLAMA, VISION_MODELS, FakeOllama
 from visionDescriberCore.clients import EndpointConfig, OllamaClient
-from visionDescriberCore.imaging.modelGeometry import geometryFromModelId, geometryFromOllama
+from visionDescriberCore.imaging.modelFamilies import geometryFromModelId, geometryFromOllama
 from visionDescriberCore.imaging.preparation import policyForProvider, prepareImage
 from visionDescriberCore.imaging.sizing import PICTURE_DETAILS, PicturePlan, prepareWithPlan
 

@@ -16,9 +16,9 @@ import pytest
 import screens
 from PIL import Image
 from visionDescriberCore.imaging import capture
-from visionDescriberCore.imaging import modelGeometry as rules
+from visionDescriberCore.imaging import modelFamilies as rules
 from visionDescriberCore.imaging.capture import Rect
-from visionDescriberCore.imaging.modelGeometry import OLLAMA_GO, OLLAMA_MTMD, geometryFromModelId
+from visionDescriberCore.imaging.modelFamilies import OLLAMA_GO, OLLAMA_MTMD, geometryFromModelId
 from visionDescriberCore.imaging.sizing import BALANCED, DETAILED, PicturePlan, chooseSize, prepareWithPlan
 
 pytestmark = [

@@ -5,8 +5,9 @@ a family's limits or enlarge a picture more than twice."""
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from visionDescriberCore.imaging import modelGeometry as rules
-from visionDescriberCore.imaging.modelGeometry import OLLAMA_GO, OLLAMA_MTMD, OpenAITiles, geometryFromModelId
+from visionDescriberCore.imaging import modelFamilies as rules
+from visionDescriberCore.imaging.modelFamilies import OLLAMA_GO, OLLAMA_MTMD, geometryFromModelId
+from visionDescriberCore.imaging.modelGeometry import OpenAITiles
 from visionDescriberCore.imaging.preparation import policyForProvider, targetSize
 from visionDescriberCore.imaging.sizing import (
 	BALANCED,

@@ -6,7 +6,7 @@ user asked for thinking, so thinking models answer at once. `keep_alive` and `op
 list loads the model and returns at once: `warmUp` uses it before the first describe. Capabilities
 come from /api/show (`"vision"` since Ollama 0.6.4); older servers fall back to the model's
 families (clip, mllama). `describeGeometry` reads the vision fields of /api/show and the server's
-version, from which `imaging.modelGeometry` knows how large a picture the model uses.
+version, from which `imaging.modelFamilies` knows how large a picture the model uses.
 """
 
 from collections.abc import Callable, Iterator
@@ -15,7 +15,7 @@ from ..cancellation import CancelToken
 from ..conversation.conversation import Conversation
 from ..errors import Cancelled, ModelCannotSee, ModelNotChosen, UnexpectedResponse, VisionDescriberError
 from ..i18n import _
-from ..imaging.modelGeometry import projectorNeedsLists
+from ..imaging.modelFamilies import projectorNeedsLists
 from .base import CheckReport, ModelInfo, VisionClient, log
 from .endpoint import OLLAMA
 from .streaming import Event, NdjsonChatParser
@@ -125,7 +125,7 @@ class OllamaClient(VisionClient):
 
 	def describeGeometry(self, cancelToken: CancelToken | None = None) -> dict:
 		"""Worker: what the server does with pictures for the configured model, as plain data for
-		`imaging.modelGeometry.geometryFromOllama`: the server's version and the vision fields of
+		`imaging.modelFamilies.geometryFromOllama`: the server's version and the vision fields of
 		/api/show's model_info and projector_info. /api/show leaves lists out unless asked with
 		verbose (which also sends the whole vocabulary), so a second, verbose request is made only when
 		the projector has a tile list. Short read timeouts: this runs before a describe."""

@@ -18,7 +18,8 @@ import logging
 from collections.abc import Callable, Mapping
 
 from ..errors import Cancelled, ModelNotFound, ServerUnreachable, TimedOut, VisionDescriberError
-from .modelGeometry import VisionGeometry, geometryFromOllama
+from .modelFamilies import geometryFromOllama
+from .modelGeometry import VisionGeometry
 from .sizing import geometryFromSettings
 
 log = logging.getLogger("visionDescriber")

@@ -35,7 +35,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .modelGeometry import OpenAIPatches, OpenAITiles, Size, VisionGeometry, fitLongSide, geometryFromModelId
+from .modelFamilies import geometryFromModelId
+from .modelGeometry import OpenAIPatches, OpenAITiles, Size, VisionGeometry, fitLongSide
 
 if TYPE_CHECKING:
 	from ..media import PreparedImage
