@@ -132,3 +132,14 @@ def makeObject(
 	obj.processID = processID
 	obj.appModule = appModuleHandler.AppModule(processID, appName=appName)
 	return obj
+
+
+def makeGesture(identifier: str):
+	"""An NVDA input gesture with this identifier (needs the fakes)."""
+	import inputCore
+
+	class Gesture(inputCore.InputGesture):
+		def _get_identifiers(self):
+			return [identifier]
+
+	return Gesture()

@@ -181,15 +181,30 @@ def checkLibraryFolder(archive: zipfile.ZipFile, tag: str, bundleTargets: types.
 	names = [name for name in archive.namelist() if name.startswith(folder) and not name.endswith("/")]
 	if not names:
 		return [f"{folder} is missing: no libraries for Python {target.python[0]}.{target.python[1]}."]
+	distributions = _distributions(archive, folder)
+	return [
+		*_missingModules(folder, tag, names),
+		*_binaryProblems(archive, names, tag, target.pointerBits),
+		*_keyringProblems(archive, folder, distributions),
+		*_requirementProblems(folder, tag, distributions, bundleTargets.markerEnvironment(tag)),
+	]
+
+
+def _missingModules(folder: str, tag: str, names: list[str]) -> list[str]:
 	problems = []
 	if f"{folder}PIL/_imaging.{tag}.pyd" not in names:
 		problems.append(f"{folder}PIL/_imaging.{tag}.pyd is missing: Pillow cannot load on {tag}.")
 	for module in REQUIRED_MODULES:
 		if f"{folder}{module}/__init__.py" not in names:
 			problems.append(f"{folder}{module} is missing.")
+	return problems
+
+
+def _binaryProblems(archive: zipfile.ZipFile, names: list[str], tag: str, pointerBits: int) -> list[str]:
+	"""Every .pyd and .dll: built for this Python and this processor."""
+	problems = []
 	for name in names:
-		lower = name.lower()
-		if not lower.endswith((".pyd", ".dll")):
+		if not name.lower().endswith((".pyd", ".dll")):
 			continue
 		match = _EXTENSION_TAG.search(name)
 		if match and match.group(1) != tag:
@@ -198,12 +213,16 @@ def checkLibraryFolder(archive: zipfile.ZipFile, tag: str, bundleTargets: types.
 			machine = peMachine(binary.read(65536))
 		if machine is None:
 			problems.append(f"{name} is not a Windows binary.")
-		elif machine != _PE_MACHINES[target.pointerBits]:
+		elif machine != _PE_MACHINES[pointerBits]:
 			problems.append(
-				f"{name} is for {_PE_MACHINE_NAMES.get(machine, hex(machine))}, "
-				f"but {tag} is {target.pointerBits}-bit."
+				f"{name} is for {_PE_MACHINE_NAMES.get(machine, hex(machine))}, but {tag} is {pointerBits}-bit."
 			)
-	distributions = _distributions(archive, folder)
+	return problems
+
+
+def _keyringProblems(archive: zipfile.ZipFile, folder: str, distributions: dict) -> list[str]:
+	"""keyring finds its Windows backend through its entry points, and that backend needs pywin32-ctypes."""
+	problems = []
 	keyring = distributions.get("keyring")
 	if keyring is None:
 		problems.append(f"{folder}: keyring's .dist-info is missing; keyring would find no backend.")
@@ -218,28 +237,39 @@ def checkLibraryFolder(archive: zipfile.ZipFile, tag: str, bundleTargets: types.
 			problems.append(f"{folder}{keyring[0]}/entry_points.txt does not declare the Windows backend.")
 	if "pywin32-ctypes" not in distributions:
 		problems.append(f"{folder}: pywin32-ctypes is missing (keyring's Windows backend needs it).")
-	environment = bundleTargets.markerEnvironment(tag)
+	return problems
+
+
+def _requirementProblems(folder: str, tag: str, distributions: dict, environment: dict) -> list[str]:
+	"""Every requirement a bundled project declares for this target is bundled, in a version it accepts."""
+	problems = []
 	for project, (distInfo, metadata) in sorted(distributions.items()):
 		for line in metadata.get_all("Requires-Dist") or []:
-			try:
-				requirement = Requirement(line)
-			except InvalidRequirement:
-				problems.append(f"{folder}{distInfo}: unreadable requirement {line!r}.")
-				continue
-			if requirement.marker is not None and not requirement.marker.evaluate(environment):
-				continue
-			needed = distributions.get(canonicalize_name(requirement.name))
-			if needed is None:
-				problems.append(f"{folder}: {project} needs {requirement}, which is not bundled for {tag}.")
-				continue
-			try:
-				version = Version(needed[1].get("Version", ""))
-			except InvalidVersion:
-				problems.append(f"{folder}{needed[0]} has no valid version.")
-				continue
-			if not requirement.specifier.contains(version, prereleases=True):
-				problems.append(f"{folder}: {project} needs {requirement}, but {version} is bundled.")
+			problem = _requirementProblem(folder, tag, distributions, environment, project, distInfo, line)
+			if problem:
+				problems.append(problem)
 	return problems
+
+
+def _requirementProblem(
+	folder: str, tag: str, distributions: dict, environment: dict, project: str, distInfo: str, line: str
+) -> str | None:
+	try:
+		requirement = Requirement(line)
+	except InvalidRequirement:
+		return f"{folder}{distInfo}: unreadable requirement {line!r}."
+	if requirement.marker is not None and not requirement.marker.evaluate(environment):
+		return None
+	needed = distributions.get(canonicalize_name(requirement.name))
+	if needed is None:
+		return f"{folder}: {project} needs {requirement}, which is not bundled for {tag}."
+	try:
+		version = Version(needed[1].get("Version", ""))
+	except InvalidVersion:
+		return f"{folder}{needed[0]} has no valid version."
+	if not requirement.specifier.contains(version, prereleases=True):
+		return f"{folder}: {project} needs {requirement}, but {version} is bundled."
+	return None
 
 
 def _importRoot(name: str) -> str:

@@ -129,19 +129,31 @@ def test_packageLayout(builtPackage):
 	# The user guide is the users' part of readme.md.
 	assert "Using Vision Describer" in guide
 	assert "For developers" not in guide and "<!--" not in guide
+	# The terminal tool is for developers: NVDA users are shown no Linux or developer commands.
+	for command in ("visionDescriberCore", "PYTHONPATH", ".venv", "bash ", "scripts/", "export "):
+		assert command not in guide, command
+	assert "Quick start" in guide and "ollama pull gemma3" in guide
 	# Translations: compiled catalogue, translated summary; sources are not shipped.
 	assert 'summary = "Descripteur visuel"' in translated
 	assert "Annulé".encode() in catalogue
 	assert not any(name.endswith((".po", ".pot", ".tpl", ".md")) for name in names)
 	# Both layers of the add-on, and the target list the loader reads.
 	assert "globalPlugins/visionDescriber/__init__.py" in names
-	assert "packages/visionDescriberCore/errors.py" in names
+	assert "packages/visionDescriberCore/errors/server.py" in names
 	assert "packages/visionDescriberCore/bundleTargets.py" in names
 	for tag in ("cp311-win32", "cp313-win_amd64"):
 		assert f"deps/{tag}/PIL/_imaging.{tag}.pyd" in names
 		assert f"deps/{tag}/keyring-25.7.0.dist-info/entry_points.txt" in names
 		assert f"deps/{tag}/win32ctypes/__init__.py" in names
 		assert f"deps/{tag}/mss/__init__.py" in names
+		# Every bundled library keeps its own licence text (readme.md and LICENSE say so).
+		distInfos = {
+			name.split("/")[2] for name in names if name.startswith(f"deps/{tag}/") and ".dist-info/" in name
+		}
+		for distInfo in distInfos:
+			assert any(
+				name.startswith(f"deps/{tag}/{distInfo}/") and "LICEN" in name.upper() for name in names
+			), distInfo
 		# Left out on purpose (see bundleExclusions in buildVars.py).
 		assert f"deps/{tag}/PIL/_avif.{tag}.pyd" not in names
 	# Python 3.11 needs the back-ports keyring and jaraco.context ask for; 3.13 does not.
@@ -380,7 +392,7 @@ def test_potHasCoreStringsKeywordsAndTranslatorComments(tmp_path):
 	pot = (tree / "visionDescriber.pot").read_text(encoding="utf-8")
 	assert 'msgid "Cancelled"' in pot  # from the core's errors module
 	assert 'msgid "Vision Describer"' in pot  # the manifest summary, from buildVars.py
-	assert "#: addon/packages/visionDescriberCore/errors.py:" in pot
+	assert "#: addon/packages/visionDescriberCore/errors/server.py:" in pot
 	assert "#. Translators: {url} is the address of the vision server." in pot
 	assert 'msgctxt "probe context"\nmsgid "Probe with context"' in pot
 	assert 'msgid "one probe"\nmsgid_plural "{count} probes"' in pot

@@ -159,3 +159,53 @@ def test_on_windows_the_windows_backend_is_asked_for_first(monkeypatch, caplog):
 	assert isinstance(backend, PlaintextKeyring)
 	assert "Windows backend is not usable" in caplog.text
 	assert isinstance(apiKeys.defaultBackend("linux"), PlaintextKeyring)
+
+
+# --- The speech-to-text key -----------------------------------------------------------------------
+
+
+def test_the_speech_to_text_server_has_its_own_key_and_borrows_only_from_the_same_origin(fileBackend):
+	store = KeyStore(backend=fileBackend)
+	store.set(OPENAI, SECRET)
+	# OpenAI for both: the vision key is used for transcription too.
+	assert (
+		apiKeys.transcriptionKey(store, "https://api.openai.com/v1", "openai", "https://api.openai.com/v1")
+		== SECRET
+	)
+	assert (
+		apiKeys.transcriptionKey(
+			store, "https://API.openai.com:443/v1/", "openai", "https://api.openai.com/v1"
+		)
+		== SECRET
+	)
+	# Another host, scheme or port never gets it.
+	for sttUrl in (
+		"https://api.groq.com/openai/v1",
+		"http://api.openai.com/v1",
+		"https://api.openai.com:8443/v1",
+		"https://api.openai.com.evil.net/v1",
+		"http://127.0.0.1:8000/v1",
+	):
+		assert apiKeys.transcriptionKey(store, sttUrl, "openai", "https://api.openai.com/v1") is None, sttUrl
+	# A key stored for the speech-to-text endpoint wins, and stays its own.
+	store.set(apiKeys.transcriptionEndpointId("https://api.groq.com/openai/v1"), "gsk-groq-key")
+	assert (
+		apiKeys.transcriptionKey(
+			store, "https://api.groq.com/openai/v1", "openai", "https://api.openai.com/v1"
+		)
+		== "gsk-groq-key"
+	)
+	assert (
+		apiKeys.transcriptionEndpointId("https://api.groq.com/openai/v1")
+		== "transcription:https://api.groq.com/openai/v1"
+	)
+	assert store.get(OPENAI) == SECRET
+	# An address that cannot hold a key has none (settings refuse it before this is reached).
+	assert apiKeys.transcriptionKey(store, "not an address", "openai", "https://api.openai.com/v1") is None
+
+
+def test_same_origin():
+	assert apiKeys.sameOrigin("http://127.0.0.1:8000/v1", "http://127.0.0.1:8000")
+	assert not apiKeys.sameOrigin("http://127.0.0.1:8000/v1", "http://127.0.0.1:11434")
+	assert not apiKeys.sameOrigin("", "")
+	assert not apiKeys.sameOrigin("http://host:bad/v1", "http://host:bad/v1")

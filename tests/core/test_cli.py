@@ -145,7 +145,8 @@ def test_check_says_what_is_wrong(ollamaServer):
 	result = run("check", "--base-url", ollamaServer.url, "--model", "llama3.2:3b")
 	assert result.returncode == 1
 	assert (
-		result.stderr.strip() == "The model llama3.2:3b cannot see images. Choose a vision model in settings."
+		result.stderr.strip()
+		== "The model llama3.2:3b cannot see images. Choose a vision model with --model NAME; the models command lists them."
 	)
 
 
@@ -155,7 +156,7 @@ def test_refused_connection(noThreadLeak, picture):
 	assert result.returncode == 1
 	assert (
 		result.stderr.strip()
-		== f"Ollama is not running at {url}. Start Ollama, or check the address in settings."
+		== f"Ollama is not running at {url}. Start Ollama (ollama serve), or check --base-url."
 	)
 	assert "Traceback" not in result.stderr
 
@@ -237,11 +238,16 @@ def test_wrong_key(noThreadLeak):
 			env=environment(K="sk-wrong"),
 		)
 	assert result.returncode == 1
-	assert result.stderr.strip() == "The server refused the API key. Check or replace the key in settings."
+	assert (
+		result.stderr.strip()
+		== "The server refused the API key. Check the key in the environment variable that holds it."
+	)
 
 
-def test_describe_needs_a_model(capsys, picture):
-	result = runHere(capsys, "describe", str(picture))
+def test_describe_needs_a_model_where_the_provider_has_no_default(capsys, picture):
+	result = runHere(
+		capsys, "describe", str(picture), "--provider", "openaiCompatible", "--base-url", "http://127.0.0.1:9"
+	)
 	assert result.returncode == 2
 	assert "--model" in result.stderr
 
@@ -336,9 +342,8 @@ def test_the_picture_must_be_named_once(capsys, arguments, message):
 
 
 def test_a_bad_region_is_explained(capsys):
-	with pytest.raises(SystemExit):
-		cli.parseArguments(["describe", "--region", "0,0,0,10"])
-	assert "width and height must be more than 0" in capsys.readouterr().err
+	assert cli.main(["describe", "--region", "0,0,0,10"]) == cli.EXIT_USAGE
+	assert "with a width and height above 0" in capsys.readouterr().err
 
 
 @pytest.fixture

@@ -32,6 +32,13 @@ from visionDescriberCore.clients.openaiChat import openaiNameSaysVision
 			"https://generativelanguage.googleapis.com/v1beta/openai",
 		),
 		("HTTPS://res.openai.azure.com/", "azure", "https://res.openai.azure.com"),
+		(
+			"https://res.openai.azure.com/openai/deployments/vision/chat/completions",
+			"azure",
+			"https://res.openai.azure.com/openai/deployments/vision",
+		),
+		("http://127.0.0.1:11434/api", "ollama", "http://127.0.0.1:11434"),
+		("http://127.0.0.1:8080/chat/completions", "openaiCompatible", "http://127.0.0.1:8080/v1"),
 	],
 )
 def test_base_urls_people_paste_are_normalized(url, provider, expected):
@@ -100,3 +107,18 @@ def test_openai_family_names():
 def test_unknown_provider():
 	with pytest.raises(ValueError):
 		createClient(EndpointConfig(provider="anthropic"))
+
+
+@pytest.mark.parametrize(
+	("provider", "clientClass"),
+	[
+		("ollama", "OllamaClient"),
+		("openai", "OpenAIChatClient"),
+		("openaiCompatible", "OpenAIChatClient"),
+		("azure", "AzureChatClient"),
+	],
+)
+def test_each_provider_gets_its_client(provider, clientClass):
+	with createClient(EndpointConfig(provider=provider, baseUrl="https://models.example")) as client:
+		assert type(client).__name__ == clientClass
+		assert client.provider == provider

@@ -81,3 +81,29 @@ def test_text_only_conversation_keeps_the_recent_turns():
 	conversation.addUserTurn("Now?")
 	turns = conversation.requestTurns()
 	assert [turn.text for turn in turns] == ["Q3", "A3", "Now?"]
+
+
+def test_aTurnCanCarryAnEarlierPictureBeforeItsOwn():
+	""" "What changed?" sends the picture from before and the picture now in one turn."""
+	conversation = Conversation()
+	conversation.addUserTurn("Describe.", PICTURE)
+	conversation.addAssistantTurn("A cat.")
+	turn = conversation.addUserTurn("What changed?", SECOND, (PICTURE,))
+	conversation.addAssistantTurn("The cat left.")
+	conversation.addUserTurn("Where did it go?")
+	assert turn.images == (PICTURE, SECOND)
+	assert conversation.lastImage is SECOND
+	turns = conversation.requestTurns()
+	assert turns[0].images == (PICTURE, SECOND)  # the latest picture's turn anchors the request
+	assert [t.images for t in turns[1:]] == [(), ()]
+	# Earlier pictures need a picture of the turn's own; a question alone carries none.
+	assert conversation.addUserTurn("Hm?", None, (PICTURE,)).images == ()
+
+
+def test_mergedUserTurnsKeepTheirPictures():
+	conversation = Conversation()
+	conversation.addUserTurn("What changed?", SECOND, (PICTURE,))
+	conversation.addUserTurn("Be brief.")
+	(merged,) = conversation.requestTurns()
+	assert merged.images == (PICTURE, SECOND)
+	assert merged.text == "What changed?\n\nBe brief."

@@ -323,6 +323,40 @@ def test_a_stream_cut_short_keeps_what_arrived(ollama, mainThread, describerFor)
 	assert describer.lastSession.lastAnswer == "The window shows a list of files. The first"
 
 
+def brokenBytes(reply):
+	"""reply with "@@" replaced by a UTF-8 sequence cut short (as a proxy that splits bytes sends it)
+	and "%%" by the JSON escape of a lone surrogate (half an emoji)."""
+
+	def broken(piece):
+		return piece.replace(b"@@", b"\xc3").replace(b"%%", b"\\ud83d") if isinstance(piece, bytes) else piece
+
+	reply.body = [broken(piece) for piece in reply.body]
+	return reply
+
+
+def test_broken_bytes_and_control_characters_never_reach_speech_or_the_conversation(
+	ollama, mainThread, describerFor
+):
+	# "\x07" travels as a JSON escape; "@@" becomes a byte that is not UTF-8, "%%" half an emoji.
+	ollama.queueChat(brokenBytes(ollamaReply(["The caf@@ sign\x07 says ", "OPEN%%. ", "Lights are on."])))
+	describer = describerFor(ollama)
+	listener = Recorder(mainThread)
+	describer.describe(ImageSource(Grabber(screenshot()), "screen"), listener)
+	listener.wait()
+	assert listener.phrases() == ["The caf sign says OPEN.", "Lights are on."]
+	assert describer.lastSession.lastAnswer == "The caf sign says OPEN. Lights are on."
+
+
+def test_what_arrived_before_a_cut_is_kept_clean(ollama, mainThread, describerFor):
+	ollama.queueChat(brokenBytes(ollamaReply(["A form@@ with ", "two\x00 fields. ", "The"], done=False)))
+	describer = describerFor(ollama)
+	listener = Recorder(mainThread)
+	describer.describe(ImageSource(Grabber(screenshot()), "screen"), listener)
+	listener.wait()
+	assert listener.kinds()[-1] == "error"
+	assert describer.lastSession.lastAnswer == "A form with two fields. The"
+
+
 def test_reasoning_is_never_spoken(ollama, mainThread, describerFor):
 	ollama.queueChat(ollamaReply(["Two icons."], thinking=["Let me look at the icons first."]))
 	describer = describerFor(ollama)
@@ -355,3 +389,168 @@ def test_endpoint_config_takes_the_key_only_from_the_key_store():
 	assert "sk-secret" not in repr(config)
 	assert config.keepAlive == -1
 	assert endpointConfigFor(replace(settings, keepModelLoaded=False), None).apiKey is None
+
+
+# --- Capturing first, asking after -------------------------------------------------------------------
+
+
+class CaptureRecorder:
+	"""A CaptureListener that records what reached the main thread, and whether the worker was free."""
+
+	def __init__(self, mainThread: MainThread, describer: Describer):
+		self.mainThread = mainThread
+		self.describer = describer
+		self.events: list[tuple] = []
+		self.done = threading.Event()
+		self.wrongThread = False
+		self.busyAtCapture = None
+
+	def onCaptured(self, source):
+		self.wrongThread |= not self.mainThread.isCurrent()
+		self.busyAtCapture = self.describer.busy
+		self.events.append(("captured", source))
+		self.done.set()
+
+	def onError(self, error, session):
+		self.wrongThread |= not self.mainThread.isCurrent()
+		self.events.append(("error", error, session))
+		self.done.set()
+
+	def wait(self) -> None:
+		assert self.done.wait(10), f"nothing reported; got {self.events}"
+		self.mainThread.drain()
+
+
+class ThreadGrabber(Grabber):
+	"""A Grabber that notes the thread each grab ran on."""
+
+	def __init__(self, image: Image.Image):
+		super().__init__(image)
+		self.threads: list[str] = []
+
+	def __call__(self) -> Image.Image:
+		self.threads.append(threading.current_thread().name)
+		return super().__call__()
+
+
+def sentPicture(request) -> Image.Image:
+	return Image.open(io.BytesIO(base64.b64decode(request.json["messages"][-1]["images"][0])))
+
+
+TITLE_BAR = (30, 60, 120)
+
+
+def test_capture_first_takes_the_picture_and_the_question_goes_with_that_picture(
+	ollama, mainThread, describerFor
+):
+	ollama.queueChat(ollamaReply(["The title bar is blue."]), ollamaReply(["Now it is at the bottom."]))
+	describer = describerFor(ollama)
+	grabber = ThreadGrabber(screenshot())
+	source = ImageSource(grabber, "navigator object", "This is a graphic labelled 'chart1' in Excel.")
+	captured = CaptureRecorder(mainThread, describer)
+
+	assert describer.captureFirst(source, captured)
+	captured.wait()
+
+	[(kind, held)] = captured.events
+	assert kind == "captured" and not captured.wrongThread
+	assert captured.busyAtCapture is False  # the question can be sent straight from onCaptured
+	assert (held.label, held.context, held.isScreenCapture) == (source.label, source.context, True)
+	assert grabber.calls == 1 and grabber.threads == ["visionDescriber.worker"]
+	assert ollama.requests == []  # nothing is sent before the question
+	assert describer.sessions == []
+
+	grabber.image = screenshot().rotate(180)  # meanwhile the screen changed (a dialog over it)
+	answer = Recorder(mainThread)
+	assert describer.describe(held, answer, question="What colour is the title bar?")
+	answer.wait()
+	assert answer.phrases() == ["The title bar is blue."]
+	assert grabber.calls == 1  # the picture taken before the question, not a new one
+	content = ollama.chatRequests()[0].json["messages"][-1]["content"]
+	assert content.endswith("What colour is the title bar?")
+	assert "labelled 'chart1' in Excel" in content
+	assert sentPicture(ollama.chatRequests()[0]).getpixel((5, 5)) == TITLE_BAR
+
+	# A new image in the same conversation looks again.
+	session = describer.lastSession
+	again = Recorder(mainThread)
+	assert describer.addImage(session, again, "And now?")
+	again.wait()
+	assert grabber.calls == 2 and grabber.threads == ["visionDescriber.worker"] * 2
+	picture = sentPicture(ollama.chatRequests()[1])
+	assert picture.getpixel((5, 5)) == (255, 255, 255)
+	assert picture.getpixel((5, picture.height - 5)) == TITLE_BAR
+
+
+def test_capture_first_refuses_a_black_screen_but_not_a_black_picture_file(ollama, mainThread, describerFor):
+	describer = describerFor(ollama)
+	black = Image.new("RGB", (800, 600), "black")
+	refused = CaptureRecorder(mainThread, describer)
+	assert describer.captureFirst(ImageSource(Grabber(black), "whole screen"), refused)
+	refused.wait()
+	[(kind, error, session)] = refused.events
+	assert kind == "error" and isinstance(error, errors.BlankCapture) and error.black
+	assert session is None and not refused.wrongThread
+
+	accepted = CaptureRecorder(mainThread, describer)
+	assert describer.captureFirst(ImageSource(Grabber(black), "night.png", isScreenCapture=False), accepted)
+	accepted.wait()
+	assert [event[0] for event in accepted.events] == ["captured"]
+	assert ollama.requests == []
+
+
+def test_capture_first_while_busy_is_refused_and_reports_nothing(ollama, mainThread, describerFor):
+	ollama.queueChat(
+		Reply(200, ollamaReply(["Too late."]).body, "application/x-ndjson", beforeHeaders=[Stall(30)])
+	)
+	describer = describerFor(ollama)
+	assert describer.describe(ImageSource(Grabber(screenshot()), "screen"), Recorder(mainThread))
+	ollama.waitForRequests(1)
+	grabber = Grabber(screenshot())
+	captured = CaptureRecorder(mainThread, describer)
+	assert not describer.captureFirst(ImageSource(grabber, "screen"), captured)
+	assert describer.cancel()
+	assert waitUntil(lambda: not describer.busy)
+	mainThread.drain()
+	assert captured.events == [] and grabber.calls == 0
+
+
+def test_a_cancel_during_the_capture_reports_nothing(ollama, mainThread, describerFor):
+	describer = describerFor(ollama)
+	started, release = threading.Event(), threading.Event()
+
+	def slowGrab():
+		started.set()
+		release.wait(5)
+		return screenshot()
+
+	captured = CaptureRecorder(mainThread, describer)
+	assert describer.captureFirst(ImageSource(slowGrab, "screen"), captured)
+	assert started.wait(5)
+	assert describer.cancel()
+	release.set()
+	assert waitUntil(lambda: not describer.busy)
+	mainThread.drain()
+	assert captured.events == []
+	assert ollama.requests == []
+
+
+def test_an_unexpected_capture_failure_is_one_plain_sentence_and_a_logged_traceback(
+	ollama, mainThread, describerFor, caplog
+):
+	describer = describerFor(ollama)
+
+	def brokenGrab():
+		raise RuntimeError("the display went away")
+
+	captured = CaptureRecorder(mainThread, describer)
+	with caplog.at_level("ERROR", logger="visionDescriber"):
+		assert describer.captureFirst(ImageSource(brokenGrab, "screen"), captured)
+		captured.wait()
+	[(kind, error, session)] = captured.events
+	assert kind == "error" and type(error) is errors.VisionDescriberError and session is None
+	assert error.sentence == "Something went wrong. Details are in the NVDA log."
+	assert "RuntimeError" in error.detail
+	assert any(
+		record.exc_info and "the display went away" in str(record.exc_info[1]) for record in caplog.records
+	)

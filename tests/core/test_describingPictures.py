@@ -248,6 +248,52 @@ def test_a_follow_up_picture_of_the_same_object_is_widened_too(run, mainThread):
 		assert sentPicture(server.chatRequests()[1]).size == (896, 896)
 
 
+class Captured:
+	def __init__(self):
+		self.held: ImageSource | None = None
+		self.done = threading.Event()
+
+	def onCaptured(self, source):
+		self.held = source
+		self.done.set()
+
+	def onError(self, error, session):
+		self.done.set()
+
+
+def test_asking_first_widens_from_the_screen_as_it_was_at_the_press(run, mainThread):
+	"""captureFirst takes the object and its monitor at the press: the widened picture is cut from
+	that monitor picture, even if the screen changed while the question was typed (a dialog over
+	it); a new image afterwards looks at the screen again."""
+	stand = ScreenStandIn()
+	with FakeOllama(models=VISION_MODELS, version=NEW_OLLAMA) as server:
+		server.queueChat(ollamaReply(["A blue button."]), ollamaReply(["A grey dialog."]))
+		settings = ollamaSettings(server, "qwen2.5vl:7b")
+		describer = Describer(mainThread.post, lambda: settings, lambda s: None, lambda: "en")
+		try:
+			captured = Captured()
+			assert describer.captureFirst(stand.source(), captured)
+			assert captured.done.wait(10) and captured.held is not None
+			assert stand.grabbed == [Rect(900, 500, 120, 40), Rect(0, 0, 1920, 1080)]
+			assert not server.requests  # nothing asked of the server before the question
+			cover = ImageDraw.Draw(stand.picture)  # a dialog over the target while the question is typed
+			cover.rectangle((0, 0, 1919, 1079), fill=(128, 128, 128))
+			cover.text((930, 512), "Question", fill=(0, 0, 0))
+			first = Listener(mainThread)
+			assert describer.describe(captured.held, first, "What does it say?")
+			assert first.wait()[0] == "answer"
+			again = Listener(mainThread)
+			assert describer.addImage(describer.lastSession, again, "And now?")
+			assert again.wait()[0] == "answer"
+		finally:
+			assert describer.terminate(2)
+		pressed, later = (sentPicture(request).convert("RGB") for request in server.chatRequests())
+		assert pressed.size == later.size == (896, 896)
+		assert pressed.getpixel((903 - 512, 503 - 72)) == (0, 90, 200)  # the button, as at the press
+		assert later.getpixel((903 - 512, 503 - 72)) == (128, 128, 128)  # looked again
+		assert stand.grabbed[2:] == [Rect(900, 500, 120, 40), Rect(512, 72, 896, 896)]
+
+
 def test_a_server_slow_to_describe_the_model_costs_a_short_wait_and_then_todays_sizes(
 	run, monkeypatch, caplog
 ):

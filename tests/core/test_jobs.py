@@ -227,3 +227,33 @@ def test_a_last_report_arrives_when_the_next_job_can_start(main, runner):
 	assert nextJobRan.wait(5)
 	main.drain()
 	assert seen == [("job returns", False), ("report", False, True)]
+
+
+def test_whenFree_runs_at_once_when_idle_and_after_the_job_when_busy(main, runner):
+	ran: list[str] = []
+	runner.whenFree(lambda: ran.append("idle"))
+	main.drain()
+	assert ran == ["idle"]
+	release = threading.Event()
+	assert runner.submit(lambda token: release.wait(WAIT))
+	runner.whenFree(lambda: ran.append("after the job"))
+	main.drain()
+	assert ran == ["idle"]  # still running
+	release.set()
+	deadline = time.monotonic() + WAIT
+	while runner.busy and time.monotonic() < deadline:
+		time.sleep(0.005)
+	main.drain()
+	assert ran == ["idle", "after the job"]
+
+
+def test_whenFree_never_waits_for_a_job_that_has_just_ended(main, runner):
+	"""Asked in a tight loop against jobs that end at once: every call is answered."""
+	answered: list[int] = []
+	for number in range(200):
+		runner.submit(lambda token: None)
+		runner.whenFree(lambda number=number: answered.append(number))
+	deadline = time.monotonic() + WAIT
+	while len(answered) < 200 and time.monotonic() < deadline:
+		main.drain()
+	assert sorted(answered) == list(range(200))

@@ -32,8 +32,13 @@ RANKS = {
 	"settings": 7,
 	"apiKeys": 7,
 	"describing": 8,
-	"cli": 9,
-	"__main__": 10,
+	"voiceQuestions": 8,
+	"cliWording": 9,
+	"cliOutput": 10,
+	"voiceCli": 11,
+	"watchCli": 11,
+	"cli": 12,
+	"__main__": 13,
 }
 
 

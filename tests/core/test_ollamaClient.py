@@ -227,7 +227,8 @@ def test_error_line_inside_a_200_stream(ollama):
 		streamAll(ollamaClient)
 	assert caught.value.partialText == "A small black square"
 	assert "unexpectedly stopped" in caught.value.detail
-	assert "unexpectedly" not in caught.value.sentence
+	# The server's own reason is spoken, made into a sentence.
+	assert caught.value.sentence == "The server reported a problem: model runner has unexpectedly stopped."
 
 
 def test_malformed_json_line(ollama):
@@ -256,7 +257,7 @@ def test_html_page_instead_of_ollama(ollama):
 			errors.ServerError,
 		),
 		(ollamaError("illegal base64 data at input byte 4", 400), errors.ServerError),
-		(Reply.text("404 page not found", 404), errors.UnexpectedResponse),
+		(Reply.text("404 page not found", 404), errors.NotAnOllamaServer),
 		(
 			Reply.text("<html><body><h1>502 Bad Gateway</h1></body></html>", 502, "text/html"),
 			errors.ServerError,

@@ -128,6 +128,16 @@ def test_a_picture_detail_the_user_chose_wins_over_the_old_value_left_in_nvda_in
 	assert Settings.fromConfig(reread[SECTION]).pictureDetail == "balanced"
 
 
+def test_an_invalid_value_is_told_to_the_caller_instead_of_logged(caplog):
+	heard = []
+	settings = Settings.fromConfig({"readTimeout": "lots", "model": "llava"}, onInvalid=heard.append)
+	assert (settings.readTimeout, settings.model) == (Settings().readTimeout, "llava")
+	assert heard == ["readTimeout"]
+	assert caplog.records == []
+	Settings.fromConfig({"readTimeout": "lots"})
+	assert "readTimeout" in caplog.text  # without a listener it is logged
+
+
 def test_raw_strings_from_an_unvalidated_section_are_converted():
 	settings = Settings.fromConfig(
 		{"streamSpeech": "off", "progressTones": "yes", "readTimeout": "45", "provider": "openai"}
@@ -279,3 +289,48 @@ def test_a_key_travels_unencrypted_only_over_http_to_another_computer():
 	assert not isLoopbackHost("localhost.example.com") and not isLoopbackHost("")
 	assert dataclasses.replace(Settings(), baseUrl="http://10.0.0.5:11434").keyTravelsUnencrypted
 	assert not Settings().keyTravelsUnencrypted
+
+
+def test_spoken_questions_are_transcribed_locally_by_default():
+	settings = Settings()
+	assert isLoopbackHost(re.match(r"https?://([^:/]+)", settings.sttBaseUrl).group(1))
+	assert settings.sttBaseUrl == "http://127.0.0.1:8000/v1"  # speaches' port, OpenAI's path
+	assert (settings.sttLanguage, settings.voiceTarget, settings.maxRecordingSeconds) == ("", "navigator", 30)
+	assert settings.speakTranscript and not settings.voiceNewPicture and not settings.voiceFillQuestion
+
+
+def test_voice_settings_survive_nvda_ini_and_their_problems_are_sentences():
+	changed = dataclasses.replace(
+		Settings(),
+		sttBaseUrl="https://api.openai.com/v1",
+		sttModel="gpt-4o-mini-transcribe",
+		sttLanguage="pt",
+		voiceTarget="screen",
+		maxRecordingSeconds=60,
+	)
+	conf, _ = loadConfig()
+	conf[SECTION].update(changed.toConfig())
+	written = io.BytesIO()
+	conf.write(written)
+	reread, result = loadConfig(written.getvalue().decode("utf-8"))
+	assert result is True and Settings.fromConfig(reread[SECTION]) == changed
+	cleaned = dataclasses.replace(
+		Settings(), sttBaseUrl=" 192.168.1.5:8000/v1 ", sttLanguage=" de "
+	).cleaned()
+	assert (cleaned.sttBaseUrl, cleaned.sttLanguage, cleaned.problems()) == (
+		"http://192.168.1.5:8000/v1",
+		"de",
+		[],
+	)
+	problems = dataclasses.replace(
+		Settings(), sttBaseUrl="", sttLanguage="Portuguese!", maxRecordingSeconds=2
+	)
+	assert [(p.field, p.sentence) for p in problems.problems()] == [
+		("sttBaseUrl", "Enter the speech-to-text server's address, such as http://127.0.0.1:8000/v1."),
+		(
+			"sttLanguage",
+			"Enter the language of your spoken questions as a code such as pt, or leave it blank.",
+		),
+		("maxRecordingSeconds", "Enter a number from 5 to 120."),
+	]
+	assert dataclasses.replace(Settings(), sttBaseUrl="ftp://x").problems()[0].field == "sttBaseUrl"

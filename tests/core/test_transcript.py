@@ -10,6 +10,7 @@ from visionDescriberCore.conversation.transcript import (
 	asPlainText,
 	conversationBlocks,
 	isMarkdownPath,
+	plainAnswer,
 	renderBlocks,
 	requestText,
 )
@@ -73,6 +74,28 @@ def test_notes_come_after_the_turns_they_followed():
 		"Vision Describer: January.\n\nYou: Is there a legend?\n\nError: Ollama is not running at 127.0.0.1:11434."
 	)
 	assert text[lastAnswer:].startswith("Vision Describer: January.")
+
+
+def test_a_stopped_answer_keeps_the_part_heard_marked_as_stopped():
+	turns = chat().turns
+	notes = [Note(STOPPED_BLOCK, 4, "Is there a legend?", "Yes, at the bottom, with")]
+	text, lastAnswer = renderBlocks(conversationBlocks(turns, "screen", "", notes))
+	assert text.endswith(
+		"You: Is there a legend?\n\n"
+		"Vision Describer: Yes, at the bottom, with\n\n"
+		"Stopped before the answer was complete."
+	)
+	assert text[lastAnswer:].startswith("Vision Describer: Yes, at the bottom, with")
+
+
+def test_the_plain_answer_is_what_the_history_shows():
+	answer = "## Sales\n\n**March** is `highest`, then _April_.\n- [Details](https://example.com)"
+	assert plainAnswer(answer) == "Sales\nMarch is highest, then April.\nDetails"
+	conversation = Conversation()
+	conversation.addUserTurn("Describe.", PICTURE)
+	conversation.addAssistantTurn(answer)
+	[_request, shown] = conversationBlocks(conversation.turns)
+	assert shown.text == plainAnswer(answer)
 
 
 def test_a_note_without_a_question_follows_a_partial_answer_already_in_the_conversation():

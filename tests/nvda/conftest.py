@@ -1,7 +1,15 @@
 """Fixtures for NVDA-layer tests: fresh fake NVDA modules for every test, and real wx on Xvfb."""
 
+import sys
+from pathlib import Path
+
 import pytest
 from nvdaHarness import fakesInstalled, makeObject
+
+# The fake servers and the thread-leak fixture live with the core tests.
+CORE_TESTS = str(Path(__file__).resolve().parent.parent / "core")
+if CORE_TESTS not in sys.path:
+	sys.path.append(CORE_TESTS)
 
 
 @pytest.fixture(autouse=True)

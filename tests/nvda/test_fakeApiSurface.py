@@ -88,6 +88,11 @@ API = {**API, **LATER_MODULE_API}
 INSTANCE_ATTRIBUTES = {
 	# source/config/__init__.py, ConfigManager.__init__
 	"config.ConfigManager": {"spec", "profiles", "validator", "rootSection"},
+	# source/braille.py, BrailleHandler.__init__ (the fake's _messageCallLater is a
+	# braille.testing.CallLater, shaped like the wx.CallLater NVDA keeps there)
+	"braille.BrailleHandler": {"mainBuffer", "messageBuffer", "buffer", "_messageCallLater"},
+	# source/inputCore.py, InputManager.__init__
+	"inputCore.InputManager": {"localeGestureMap", "userGestureMap"},
 }
 
 #: NVDA 2024.4's top-level configuration sections (source/config/configSpec.py; nvdajp's extra
@@ -261,23 +266,29 @@ class SurfaceCheck:
 				if not self.laterAddition(place):
 					self.report(f"{place}: NVDA 2024.4's {moduleName} has no {name}")
 				continue
-			definedHere = getattr(value, "__module__", None) == moduleName
-			if definedHere and isinstance(value, type) and value.__name__ == name:
-				if name in data["classes"]:
-					self.checkClass(moduleName, value)
-				elif not self.laterAddition(place):
-					self.report(f"{place}: a class here, but NVDA 2024.4 has no class {name} in {moduleName}")
-			elif definedHere and isinstance(value, types.FunctionType) and value.__name__ == name:
-				if name in data["functions"]:
-					self.compare(place, value, data["functions"][name])
-				elif not self.laterAddition(place):
-					self.report(
-						f"{place}: a function here, but NVDA 2024.4 has no function {name} in {moduleName}"
-					)
-			elif type(value).__module__ == moduleName and not isinstance(
-				value, type | types.FunctionType | enum.Enum
-			):
-				self.checkInstance(place, value)
+			self.checkModuleMember(moduleName, name, value)
+
+	def checkModuleMember(self, moduleName: str, name: str, value) -> None:
+		"""A name NVDA's module has: a class or function defined here must match NVDA's."""
+		data = API[moduleName]
+		place = f"{moduleName}.{name}"
+		definedHere = getattr(value, "__module__", None) == moduleName
+		if definedHere and isinstance(value, type) and value.__name__ == name:
+			if name in data["classes"]:
+				self.checkClass(moduleName, value)
+			elif not self.laterAddition(place):
+				self.report(f"{place}: a class here, but NVDA 2024.4 has no class {name} in {moduleName}")
+		elif definedHere and isinstance(value, types.FunctionType) and value.__name__ == name:
+			if name in data["functions"]:
+				self.compare(place, value, data["functions"][name])
+			elif not self.laterAddition(place):
+				self.report(
+					f"{place}: a function here, but NVDA 2024.4 has no function {name} in {moduleName}"
+				)
+		elif type(value).__module__ == moduleName and not isinstance(
+			value, type | types.FunctionType | enum.Enum
+		):
+			self.checkInstance(place, value)
 
 	def checkClass(self, moduleName: str, cls: type) -> None:
 		qualified = f"{moduleName}.{cls.__name__}"

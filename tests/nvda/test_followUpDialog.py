@@ -6,80 +6,30 @@ to the focused control), and key events built by hand and sent to the control th
 which reach the same EVT_CHAR_HOOK handler.
 """
 
-import io
 import re
-import sys
 import threading
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import wx
 import wxHelpers
-from PIL import Image, ImageDraw
-
-CORE_TESTS = str(Path(__file__).resolve().parent.parent / "core")
-if CORE_TESTS not in sys.path:
-	sys.path.append(CORE_TESTS)
-
-from clientHelpers import noThreadLeak  # noqa: E402, F401 - a fixture
-from servers.fakeOllama import NDJSON, ollamaError, ollamaLines, ollamaReply  # noqa: E402
-from servers.httpServer import Gate, Reply, Stall  # noqa: E402
-from visionDescriberCore.describing import Describer, ImageSource  # noqa: E402
-from visionDescriberCore.media import PreparedImage  # noqa: E402
-from visionDescriberCore.settings import Settings  # noqa: E402
+from clientHelpers import noThreadLeak  # noqa: F401 - a fixture
+from followUpSupport import (
+	CONTEXT,
+	DESCRIPTION,
+	QUESTION,
+	Grabber,
+	PluginListener,
+	gatedReply,
+	preparePng,
+	stalledReply,
+)
+from servers.fakeOllama import NDJSON, ollamaError, ollamaReply
+from servers.httpServer import Reply, Stall
+from visionDescriberCore.describing import Describer, ImageSource
+from visionDescriberCore.settings import Settings
 
 pytestmark = pytest.mark.display
-
-CONTEXT = "This is a graphic labelled 'chart1' in Excel."
-DESCRIPTION = ["A bar chart of sales. ", "March has the highest bar."]
-QUESTION = "Which month is lowest?"
-
-
-def screenshot(shade: int = 0) -> Image.Image:
-	image = Image.new("RGB", (320, 200), "white")
-	draw = ImageDraw.Draw(image)
-	for index, height in enumerate((60, 90, 150)):
-		draw.rectangle((40 + index * 80, 180 - height, 90 + index * 80, 180), fill=(30, 60 + shade, 120))
-	return image
-
-
-def preparePng(image: Image.Image, settings: Settings, plan=None) -> PreparedImage:
-	"""Stands in for the image preparation module: PNG bytes of the grabbed picture."""
-	buffer = io.BytesIO()
-	image.save(buffer, "PNG")
-	return PreparedImage(buffer.getvalue(), "image/png", image.width, image.height)
-
-
-class Grabber:
-	def __init__(self):
-		self.calls = 0
-
-	def __call__(self) -> Image.Image:
-		self.calls += 1
-		return screenshot(shade=self.calls * 40)
-
-
-class PluginListener:
-	"""What the plugin's describe command would listen with: records the end of the answer."""
-
-	def __init__(self):
-		self.ended = threading.Event()
-		self.events: list[str] = []
-
-	def onRequestSent(self):
-		self.events.append("sent")
-
-	def onPhrase(self, text):
-		self.events.append("phrase")
-
-	def onAnswer(self, session, text):
-		self.events.append("answer")
-		self.ended.set()
-
-	def onError(self, error, session):
-		self.events.append("error")
-		self.ended.set()
 
 
 class Setup:
@@ -138,20 +88,10 @@ def waitIdle(describer) -> bool:
 
 
 def messages() -> list[str]:
-	import ui
+	"""What was spoken, in order (phrases go to speech directly, messages through ui.message)."""
+	import speech
 
-	return list(ui.testing.messages)
-
-
-def gatedReply(first: list[str], rest: list[str], gate: threading.Event) -> Reply:
-	"""An Ollama stream that sends `first`, then waits for the test to open the gate."""
-	lines = ollamaLines(first + rest)
-	return Reply(200, [*lines[: len(first)], Gate(gate, timeout=10), *lines[len(first) :]], NDJSON)
-
-
-def stalledReply(first: list[str]) -> Reply:
-	"""Sends the first pieces, then nothing more until the client hangs up (as a stuck model)."""
-	return Reply(200, [*ollamaLines(first, done=False), Stall(30)], NDJSON)
+	return speech.testing.spoken()
 
 
 def sendKey(target: wx.Window, keyCode: int, modifiers: int = wx.MOD_NONE) -> None:
@@ -328,7 +268,9 @@ def test_escape_stops_a_streaming_answer_then_closes_the_dialog(setup):
 	assert followUpDialog() is dialog  # the first Escape only stopped
 	assert dialog.question.GetValue() == QUESTION  # back in the field to ask again
 	assert dialog.status.GetValue() == "Stopped."
-	assert historyOf(dialog).endswith(f"You: {QUESTION}\n\nStopped before the answer was complete.")
+	assert historyOf(dialog).endswith(
+		f"You: {QUESTION}\n\nVision Describer: January is lowest.\n\nStopped before the answer was complete."
+	)
 	assert len(session.conversation.turns) == 2
 	wxHelpers.waitFor(lambda: False, timeout=0.2)
 	assert messages()[-1] == "Stopped."  # nothing spoken after the stop
@@ -353,7 +295,8 @@ def test_the_stop_button_cancels_and_the_question_can_be_sent_again(setup):
 	sendKey(dialog.question, wx.WXK_RETURN)
 	assert wxHelpers.waitFor(lambda: len(session.conversation.turns) == 4)
 	assert historyOf(dialog).endswith(
-		f"You: {QUESTION}\n\nStopped before the answer was complete.\n\n"
+		f"You: {QUESTION}\n\nVision Describer: January is lowest.\n\n"
+		"Stopped before the answer was complete.\n\n"
 		f"You: {QUESTION}\n\nVision Describer: January."
 	)
 	click(dialog.stopButton)
@@ -461,7 +404,18 @@ def test_reopening_shows_the_same_history_and_opening_again_focuses_the_one_dial
 	assert wx.Window.FindFocus() is reopened.question
 
 
-def test_closing_does_not_stop_an_answer_and_reopening_shows_it_on_its_way(setup):
+def foregroundChanges() -> None:
+	"""What NVDA does when a window comes to the foreground (as the one behind a closed dialog does):
+	its foreground event cancels speech."""
+	from NVDAObjects import NVDAObject
+
+	NVDAObject().event_foreground()
+
+
+def test_closing_does_not_stop_an_answer_but_its_speech_does_not_resume_mid_sentence(setup):
+	import speech
+	import tones
+
 	session = setup.describe()
 	dialog = setup.open()
 	gate = threading.Event()
@@ -471,14 +425,22 @@ def test_closing_does_not_stop_an_answer_and_reopening_shows_it_on_its_way(setup
 	assert wxHelpers.waitFor(lambda: "January is lowest." in messages())
 	click(dialog.closeButton)
 	assert wxHelpers.waitFor(lambda: not dialog)
+	foregroundChanges()  # NVDA cuts off "January is lowest." as the window behind comes back
 
 	reopened = setup.open()
+	foregroundChanges()
 	assert reopened.status.GetValue() == "Answering..."
 	assert historyOf(reopened).endswith(f"You: {QUESTION}\n\nVision Describer: January is lowest.")
 	click(reopened.closeButton)
+	foregroundChanges()
 	gate.set()
 	assert wxHelpers.waitFor(lambda: len(session.conversation.turns) == 4)
-	assert "It is small." in messages()  # still spoken with the dialog closed
+	wxHelpers.processEvents()
+	assert "It is small." not in messages()  # not resumed in the middle of the answer
+	assert speech.testing.cutOff[-1] == "January is lowest."
+	from visionDescriber.speechOutput import READY_TONE
+
+	assert tones.testing.beeps[-1][:2] == READY_TONE  # but a sign that it is complete
 	assert historyOf(setup.open()).endswith("Vision Describer: January is lowest. It is small.")
 
 

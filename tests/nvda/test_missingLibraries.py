@@ -1,5 +1,5 @@
-"""Without its libraries (a Python the add-on has no build for), the plugin still loads, and every
-command says why it cannot work instead of failing with a traceback. Run in a fresh Python, because
+"""Without its libraries (a Python the add-on has no build for), the plugin still loads, its settings
+panel is offered, and every command says why it cannot work instead of failing with a traceback. Run in a fresh Python, because
 Pillow, mss and keyring must never have been imported there."""
 
 import json
@@ -22,12 +22,15 @@ from nvdaHarness import fakesInstalled
 
 with fakesInstalled():
 	import visionDescriber, ui
+	from gui.settingsDialogs import NVDASettingsDialog
 	plugin = visionDescriber.GlobalPlugin()
+	panel = visionDescriber.settingsPanel.VisionDescriberPanel in NVDASettingsDialog.categoryClasses
 	plugin.script_announceReady(None)
 	plugin.script_describeNavigator(None)
 	plugin.script_describeScreen(None)
 	plugin.terminate()
-	print(json.dumps({"spoken": ui.testing.messages, "ready": visionDescriber.libraryStatus.ready}))
+	report = {"spoken": ui.testing.messages, "ready": visionDescriber.libraryStatus.ready, "panel": panel}
+	print(json.dumps(report))
 """
 
 
@@ -38,6 +41,7 @@ def test_without_its_libraries_every_command_explains_and_nothing_crashes():
 	assert result.returncode == 0, result.stderr
 	report = json.loads(result.stdout.strip().splitlines()[-1])
 	assert report["ready"] is False
+	assert report["panel"] is True  # the settings need none of the libraries
 	assert len(report["spoken"]) == 3
 	assert all("cannot describe anything" in message for message in report["spoken"])
 	assert "Traceback" not in result.stderr

@@ -1,4 +1,14 @@
-"""Whether capturing makes sense right now: secure screens and Screen Curtain.
+"""Whether capturing, or opening a window, makes sense right now: secure screens, a locked Windows,
+Screen Curtain.
+
+Secure screens (sign-in, User Account Control) are detected as NVDA's own code detects them: a
+secure copy of NVDA (`globalVars.appArgs.secure`) or NVDA running on a secure desktop
+(`utils.security.isRunningOnSecureDesktop()`; a copy started with the serviceDebug setting runs
+there with secure off). A locked Windows is NVDA's lock-screen mode
+(`winAPI.sessionTracking.isLockScreenModeActive()`): NVDA then runs none of an add-on's scripts for a
+key, but work started before the lock still reports back, so every window the add-on opens later
+(a question, a follow-up, settings) goes through `gui.blockAction` (WINDOWS_LOCKED, SECURE_MODE)
+when it would appear.
 
 Screen Curtain moved in NVDA 2026.1. Up to 2025.x it is a vision enhancement provider, running while
 `vision.handler.getProviderInstance(vision.handler.getProviderInfo("screenCurtain"))` is truthy.
@@ -14,7 +24,15 @@ from logHandler import log
 
 def isSecureScreen() -> bool:
 	"""NVDA runs on a secure screen (sign-in, UAC): nothing may be captured or sent there."""
-	return bool(getattr(globalVars.appArgs, "secure", False))
+	from utils.security import isRunningOnSecureDesktop
+
+	return bool(getattr(globalVars.appArgs, "secure", False)) or bool(isRunningOnSecureDesktop())
+
+
+def isWindowsLocked() -> bool:
+	from winAPI.sessionTracking import isLockScreenModeActive
+
+	return bool(isLockScreenModeActive())
 
 
 def isScreenCurtainOn() -> bool:

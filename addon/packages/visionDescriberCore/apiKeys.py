@@ -46,6 +46,46 @@ def endpointIdFor(provider: str, baseUrl: str) -> str:
 	return f"{provider}:{scheme}://{netloc}{path}"
 
 
+#: The speech-to-text endpoint is one more endpoint with its own key (spoken questions, issue 12).
+TRANSCRIPTION = "transcription"
+
+
+def transcriptionEndpointId(baseUrl: str) -> str:
+	return endpointIdFor(TRANSCRIPTION, baseUrl)
+
+
+def sameOrigin(first: str, second: str) -> bool:
+	"""The same scheme, host and port (a default port spelled out or not); paths do not matter."""
+
+	def origin(url: str) -> tuple[str, str, int | None] | None:
+		parts = urlsplit((url or "").strip())
+		scheme = parts.scheme.lower()
+		if scheme not in _DEFAULT_PORTS or not parts.hostname:
+			return None
+		try:
+			port = parts.port or _DEFAULT_PORTS[scheme]
+		except ValueError:
+			return None
+		return scheme, parts.hostname.lower(), port
+
+	return origin(first) is not None and origin(first) == origin(second)
+
+
+def transcriptionKey(
+	store: "KeyStore", sttBaseUrl: str, visionProvider: str, visionBaseUrl: str
+) -> str | None:
+	"""The key for the speech-to-text server: its own, or else the vision server's key when both
+	addresses have the same scheme, host and port (one OpenAI account for both), never another's.
+	Raises KeyStoreUnavailable like `KeyStore.get`; an address that cannot hold a key has none."""
+	try:
+		key = store.get(transcriptionEndpointId(sttBaseUrl))
+	except ValueError:
+		return None
+	if key is None and sameOrigin(sttBaseUrl, visionBaseUrl):
+		key = store.get(endpointIdFor(visionProvider, visionBaseUrl))
+	return key
+
+
 def defaultBackend(platform: str | None = None) -> Any:
 	"""Windows Credential Manager on Windows, chosen explicitly; keyring's own choice elsewhere."""
 	platform = platform or sys.platform

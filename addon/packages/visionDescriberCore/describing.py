@@ -7,7 +7,8 @@ Everything in between runs on the job runner's single worker:
 	grab -> blank guard -> prepare (scale, encode) -> cache? -> client.stream -> narrate -> remember
 
 Follow-up questions (`ask`) and fresh pictures of the same target (`addImage`) go through the same
-worker and the same speech path. A conversation is only changed on the main thread, when an answer
+worker and the same speech path; so does `captureFirst`, the picture taken before the user types a
+question about it. A conversation is only changed on the main thread, when an answer
 has arrived, so a dialog showing it never sees a half-written turn.
 
 Picture size. Before preparing, the worker learns how the model uses pictures (`imaging.sizing`):
@@ -23,75 +24,30 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .cancellation import CancelToken
 from .clients import EndpointConfig, VisionClient, createClient
 from .clients.streaming import TextDelta
-from .conversation.conversation import Conversation
+from .conversation.conversation import Conversation, Session
 from .conversation.prompts import buildDescribePrompt, buildSystemPrompt
 from .conversation.resultCache import ResultCache
 from .errors import Cancelled, VisionDescriberError
 from .imaging.geometryCache import GeometryCache
 from .imaging.sizing import PicturePlan, geometryFromSettings, openaiDetailFor, planFor
 from .jobs import JobRunner, Post
-from .media import PreparedImage
+from .media import ImageSource, PreparedImage, ScreenObject
 from .settings import Settings
+from .text.cleaning import cleanText
 from .text.narration import narrate
+
+if TYPE_CHECKING:  # the watch folder needs Pillow, which the plugin may not have found at load
+	from .watch.pipeline import Pipeline
 
 log = logging.getLogger("visionDescriber")
 
 #: Seconds Ollama keeps a model loaded when the user asked to keep it loaded: -1 means forever.
 KEEP_LOADED = -1
-
-
-@dataclass
-class ScreenObject:
-	"""An object on the screen, for capturing it with its surroundings (see imaging.widening).
-	`grab` and `screen` run on the worker."""
-
-	#: The object's rectangle: left, top, width, height in physical pixels.
-	rect: tuple[int, int, int, int]
-	#: Grabs any rectangle of the screen (an imaging.capture.Rect) as a PIL image.
-	grab: Callable[[Any], Any]
-	#: The rectangle of the monitor that shows the object (an imaging.capture.Rect).
-	screen: Callable[[], Any]
-
-
-@dataclass
-class ImageSource:
-	"""What to look at. `grab` runs on the worker and returns a PIL image."""
-
-	grab: Callable[[], Any]
-	#: Short words for history and titles, e.g. "navigator object" or "whole screen".
-	label: str
-	#: One sentence about the object, e.g. "This is a graphic labelled 'chart1' in Excel."
-	context: str = ""
-	#: Screen grabs are refused when black or flat; an image file the user chose is sent as it is.
-	isScreenCapture: bool = True
-	#: For an object on the screen: lets the pipeline widen the capture around a small one.
-	screenObject: ScreenObject | None = None
-
-
-@dataclass
-class Session:
-	"""A conversation about one target, kept while NVDA runs."""
-
-	conversation: Conversation
-	source: ImageSource
-	createdAt: float = field(default_factory=time.time)
-
-	@property
-	def lastAnswer(self) -> str:
-		for turn in reversed(self.conversation.turns):
-			if turn.role == "assistant":
-				return turn.text
-		return ""
-
-	@property
-	def title(self) -> str:
-		return f"{time.strftime('%H:%M', time.localtime(self.createdAt))} {self.source.label}"
 
 
 class Listener(Protocol):
@@ -102,6 +58,14 @@ class Listener(Protocol):
 	def onPhrase(self, text: str) -> None: ...
 
 	def onAnswer(self, session: Session, text: str) -> None: ...
+
+	def onError(self, error: VisionDescriberError, session: Session | None) -> None: ...
+
+
+class CaptureListener(Protocol):
+	"""For `Describer.captureFirst`, called on the main thread: onCaptured, or onError."""
+
+	def onCaptured(self, source: ImageSource) -> None: ...
 
 	def onError(self, error: VisionDescriberError, session: Session | None) -> None: ...
 
@@ -248,8 +212,46 @@ class Describer:
 
 		return self._submit(job, listener, session)
 
+	def captureFirst(self, source: ImageSource, listener: CaptureListener) -> bool:
+		"""Takes the picture now, before the user types a question, so a question dialog can never
+		cover the target. On the worker: the grab and, for a screen, the blank check (nothing is
+		prepared or sent); for a screen object, its monitor too, so a capture widened around the
+		object later shows the same moment. Then on the main thread `listener.onCaptured(held)`, with
+		`held` the source holding that picture: pass it to `describe` with the question. Its grab
+		gives that picture once and captures afresh after (a new image in the follow-up dialog).
+		False when busy."""
+
+		def job(token: CancelToken) -> None:
+			image = self._grab(source, token)
+			held = source.holding(image, self._surroundings(source))
+			token.raiseIfCancelled()
+			self._postLast(lambda: None if token.cancelled else listener.onCaptured(held))
+
+		return self._submit(job, listener, None)
+
 	def cancel(self) -> bool:
 		return self.runner.cancel()
+
+	def pipeline(self, settings: Settings) -> "Pipeline":
+		"""What watching and "what changed?" (the watch folder) use: this worker and this client, so
+		a watch request and a describe never run at once, and pictures sized as a describe sizes them
+		(the model's plan, learned on the worker). Main thread."""
+		from .watch.pipeline import Pipeline
+
+		language = settings.effectiveLanguage(self._getLanguage())
+		byName = planFor(
+			geometryFromSettings(settings.provider, settings.model),
+			settings.pictureDetail,
+			settings.maxImageSide,
+			settings.provider,
+		)
+		return Pipeline(
+			runner=self.runner,
+			policy=byName.fallbackPolicy,
+			streamAnswer=lambda request, token: answerText(self._clientFor(settings).stream(request, token)),
+			systemPrompt=buildSystemPrompt(language),
+			picturePlan=lambda token: self._planFor(settings, token),
+		)
 
 	def terminate(self, timeout: float = 1.0) -> bool:
 		"""Cancels and ends the worker and any warm-up, waiting at most timeout seconds in all."""
@@ -310,17 +312,8 @@ class Describer:
 		"""The prepared picture, and a sentence saying where the object is when the capture was
 		widened around it ("" otherwise). The grab comes first, at the moment of the press, and a
 		blank one is refused before the server is asked anything."""
-		image = source.grab()
-		token.raiseIfCancelled()
-		if source.isScreenCapture:
-			self._checkNotBlank(image)
-		plan = planFor(
-			self._geometryFor(settings, token),
-			settings.pictureDetail,
-			settings.maxImageSide,
-			settings.provider,
-		)
-		token.raiseIfCancelled()
+		image = self._grab(source, token)
+		plan = self._planFor(settings, token)
 		position = ""
 		widened = self._widened(source, plan)
 		if widened is not None:
@@ -329,6 +322,24 @@ class Describer:
 		prepared = self._prepare(image, settings, plan)
 		token.raiseIfCancelled()
 		return prepared, position
+
+	def _grab(self, source: ImageSource, token: CancelToken) -> Any:
+		image = source.grab()
+		token.raiseIfCancelled()
+		if source.isScreenCapture:
+			self._checkNotBlank(image)
+		return image
+
+	def _planFor(self, settings: Settings, token: CancelToken) -> PicturePlan:
+		"""Worker: how pictures are sized for the model of these settings (may ask Ollama, once)."""
+		plan = planFor(
+			self._geometryFor(settings, token),
+			settings.pictureDetail,
+			settings.maxImageSide,
+			settings.provider,
+		)
+		token.raiseIfCancelled()
+		return plan
 
 	@staticmethod
 	def _widened(source: ImageSource, plan: PicturePlan) -> tuple[Any, str] | None:
@@ -347,6 +358,16 @@ class Describer:
 			return None
 		log.debug("Capturing %s around the object at %s", widening.rect, screenObject.rect)
 		return screenObject.grab(widening.rect), widening.phrase
+
+	@staticmethod
+	def _surroundings(source: ImageSource) -> tuple[Any, Any] | None:
+		"""Worker, for `captureFirst`: the monitor that shows a screen object and its picture, taken
+		at the press with the object, so a capture widened around it later shows that same moment."""
+		screenObject = source.screenObject
+		if not source.isScreenCapture or screenObject is None:
+			return None
+		screen = screenObject.screen()
+		return screen, screenObject.grab(screen)
 
 	def _geometryFor(self, settings: Settings, token: CancelToken) -> Any:
 		"""Worker: the model's picture rule (None: today's sizes), see imaging.geometryCache."""
@@ -374,7 +395,7 @@ class Describer:
 		)
 		for turn in session.conversation.turns:
 			(
-				request.addUserTurn(turn.text, turn.image)
+				request.addUserTurn(turn.text, turn.image, turn.earlierImages)
 				if turn.role == "user"
 				else request.addAssistantTurn(turn.text)
 			)
@@ -385,8 +406,9 @@ class Describer:
 			text = self._narrate(answerText(client.stream(request, token)), settings, listener, token)
 		except VisionDescriberError as error:
 			if error.partialText and not isinstance(error, Cancelled) and not token.cancelled:
-				# Keep what arrived: the user heard it, and it may be all they needed.
-				partial = error.partialText
+				# Keep what arrived: the user heard it, and it may be all they needed. The client kept
+				# it raw; clean it as the narrator cleaned what was spoken.
+				partial = cleanText(error.partialText)
 				self._postLast(lambda: self._remember(session, prompt, image, partial, None, isNew))
 			raise
 		self._postLast(lambda: self._remember(session, prompt, image, text, listener, isNew))
@@ -499,6 +521,7 @@ def _defaultBlankCheck() -> Callable[[Any], None]:
 
 
 __all__ = [
+	"CaptureListener",
 	"Describer",
 	"ImageSource",
 	"Listener",

@@ -120,6 +120,16 @@ class JobRunner:
 		with self._condition:
 			self._whenDone.append(fn)
 
+	def whenFree(self, fn: Callable[[], None]) -> None:
+		"""Runs fn on the main thread as soon as no job is running: now (posted) when the runner is
+		idle, otherwise once the running job has returned. One lock decides, so fn cannot be left
+		waiting for a job that has just ended (the watcher gives way to a describe through this)."""
+		with self._condition:
+			if self._job is not None or self._running:
+				self._whenDone.append(fn)
+				return
+		self.post(fn)
+
 	# --- The worker -----------------------------------------------------------------------------
 
 	def _ensureThread(self) -> None:

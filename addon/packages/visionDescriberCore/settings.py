@@ -1,7 +1,8 @@
 """Every non-secret setting, typed, and the NVDA config spec it maps to.
 
 The NVDA layer registers `CONFIG_SPEC` as `config.conf.spec["visionDescriber"]`, reads the section
-with `Settings.fromConfig(config.conf["visionDescriber"])` and writes back `settings.toConfig()`.
+value by value into `Settings.fromConfig(...)` (NVDA raises when it reads a value its spec refuses;
+see the plugin's savedSettings.py) and writes back `settings.toConfig()`.
 Each field is declared once, with its type, default and limits; the configobj validator strings are
 generated from that declaration, so the spec and the dataclass cannot drift apart.
 
@@ -10,16 +11,18 @@ There is no API key here on purpose: keys live only in the credential store (see
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
-from urllib.parse import urlsplit
 
-from .clients.endpoint import DEFAULT_BASE_URLS, isLoopbackHost
+from .clients.endpoint import DEFAULT_BASE_URLS, addressProblem, hostOf, isLoopbackHost
 from .clients.endpoint import PROVIDERS as CLIENT_PROVIDERS
+from .clients.transcription import DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_TRANSCRIPTION_URL
 from .conversation.prompts import CUSTOM_PRESET, DEFAULT_PRESET, PRESETS
+from .errors import InvalidAddress
 from .i18n import _
 from .imaging.sizing import PICTURE_DETAILS, levelFromLegacyDetail
+from .watch.options import WatchOptions, chargedBy
 
 log = logging.getLogger("visionDescriber")
 
@@ -28,6 +31,10 @@ PROVIDERS = CLIENT_PROVIDERS
 # Picture detail (PICTURE_DETAILS) has one home too: `imaging.sizing`, beside what it decides.
 #: The setting picture detail replaced ("Image detail (OpenAI)"): read from an old nvda.ini, never written.
 LEGACY_IMAGE_DETAIL_KEY = "imageDetail"
+#: What "watch" looks at: the foreground window, the navigator object's area, or its monitor.
+WATCH_TARGETS = ("foreground", "navigator", "monitor")
+#: What a spoken question looks at when it takes a picture of its own.
+VOICE_TARGETS = ("navigator", "foreground", "screen")
 
 DEFAULT_MODELS = {
 	"ollama": "gemma3",
@@ -98,10 +105,41 @@ class Settings:
 	# --- History
 	recentConversations: int = _integer(10, 0, 50, "conversations kept in memory for review")
 	resultCacheSize: int = _integer(20, 0, 200, "answers kept for identical requests; 0 turns it off")
+	# --- Watching for changes (watch/)
+	watchIntervalMs: int = _integer(1000, 250, 10000, "milliseconds between two looks at the watched target")
+	watchTarget: str = _option(
+		WATCH_TARGETS[0], WATCH_TARGETS, "what G watches: foreground, navigator or monitor"
+	)
+	watchStopWhenTargetLeavesForeground: bool = _boolean(
+		True, "stop watching when the watched window is no longer in the foreground"
+	)
+	watchInterruptOlderReport: bool = _boolean(True, "a new change cuts off the rest of an older one")
+	watchTimeLimitMinutes: int = _integer(30, 1, 240, "watching stops after this many minutes")
+	watchMaxRequestsPerMinute: int = _integer(
+		6, 1, 60, "most watch requests a minute to a service that may charge for them"
+	)
+	# --- Spoken questions: speech to text (its own endpoint, local by default) and what is asked
+	sttBaseUrl: str = _string(
+		DEFAULT_TRANSCRIPTION_URL, "speech-to-text server, OpenAI-compatible, address with /v1 (speaches)"
+	)
+	sttModel: str = _string(DEFAULT_TRANSCRIPTION_MODEL, "speech-to-text model as the server knows it")
+	sttLanguage: str = _string("", "language of spoken questions (e.g. pt); blank means NVDA's language")
+	speakTranscript: bool = _boolean(True, 'say "You asked: ..." before the answer')
+	voiceNewPicture: bool = _boolean(False, "take a new picture for each spoken question")
+	voiceTarget: str = _option(
+		"navigator",
+		VOICE_TARGETS,
+		"what a spoken question's own picture shows: navigator, foreground or screen",
+	)
+	voiceFillQuestion: bool = _boolean(
+		False, "follow-up dialog: put a spoken question in the question field instead of sending it"
+	)
+	maxRecordingSeconds: int = _integer(30, 5, 120, "longest spoken question in seconds")
 
 	@classmethod
-	def fromConfig(cls, section: Mapping) -> "Settings":
-		"""Reads a config section; missing, unknown or invalid values fall back to their defaults."""
+	def fromConfig(cls, section: Mapping, onInvalid: Callable[[str], None] | None = None) -> "Settings":
+		"""Reads a config section (or a plain mapping); missing, unknown or invalid values fall back
+		to their defaults. `onInvalid(name)` hears of each invalid one; by default it is logged."""
 		values = {}
 		for spec in fields(cls):
 			if spec.name not in section:
@@ -109,7 +147,10 @@ class Settings:
 			raw = section[spec.name]
 			value = _coerce(spec, raw)
 			if value is None:
-				log.warning("Setting %s has an invalid value; using its default", spec.name)
+				if onInvalid is None:
+					log.warning("Setting %s has an invalid value; using its default", spec.name)
+				else:
+					onInvalid(spec.name)
 				continue
 			values[spec.name] = value
 		legacy = _legacyPictureDetail(section)
@@ -142,16 +183,16 @@ class Settings:
 		"""The same settings as a user means them: text fields without surrounding spaces, a blank
 		language as "auto", and "http://" before an address typed without a scheme
 		("192.168.1.20:11434")."""
-		baseUrl = self.baseUrl.strip()
-		if baseUrl and "://" not in baseUrl:
-			baseUrl = "http://" + baseUrl
 		return replace(
 			self,
-			baseUrl=baseUrl,
+			baseUrl=_withScheme(self.baseUrl.strip()),
 			model=self.model.strip(),
 			customPrompt=self.customPrompt.strip(),
 			responseLanguage=self.responseLanguage.strip() or "auto",
 			azureApiVersion=self.azureApiVersion.strip(),
+			sttBaseUrl=_withScheme(self.sttBaseUrl.strip()),
+			sttModel=self.sttModel.strip(),
+			sttLanguage=self.sttLanguage.strip(),
 		)
 
 	def problems(self) -> list["Problem"]:
@@ -160,6 +201,22 @@ class Settings:
 		found = [problem for spec in fields(self) if (problem := _fieldProblem(self, spec)) is not None]
 		order = {spec.name: index for index, spec in enumerate(fields(self))}
 		return sorted(found, key=lambda problem: order[problem.field])
+
+	def watchOptions(self, nvdaLanguage: str = "en") -> WatchOptions:
+		"""How a watch behaves with these settings. The request cap applies to a service that may
+		charge for each request (see watch/options.py); a local server is not capped."""
+		charged = chargedBy(self.provider, self.baseUrl)
+		return WatchOptions(
+			intervalSeconds=self.watchIntervalMs / 1000,
+			timeLimitSeconds=self.watchTimeLimitMinutes * 60,
+			maxRequestsPerMinute=self.watchMaxRequestsPerMinute if charged else 0,
+			chargedBy=charged,
+			interruptOlderReport=self.watchInterruptOlderReport,
+			streamSpeech=self.streamSpeech,
+			language=self.effectiveLanguage(nvdaLanguage),
+			provider=self.provider,
+			model=self.model,
+		)
 
 	@property
 	def keyTravelsUnencrypted(self) -> bool:
@@ -231,7 +288,27 @@ def _fieldProblem(settings: Settings, spec) -> Problem | None:
 	elif name == "responseLanguage" and value != "auto" and not _LANGUAGE_CODE.match(value):
 		# Translators: said when settings cannot be saved; de and pt_BR are language codes.
 		sentence = _("Enter a language code such as de or pt_BR, or choose a language from the list.")
+	elif name in ("sttBaseUrl", "sttLanguage"):
+		sentence = _speechToTextProblem(name, value)
 	return Problem(name, sentence) if sentence else None
+
+
+def _withScheme(url: str) -> str:
+	return "http://" + url if url and "://" not in url else url
+
+
+def _speechToTextProblem(name: str, value: str) -> str | None:
+	if name == "sttLanguage":
+		if value and not _LANGUAGE_CODE.match(value):
+			# Translators: said when settings cannot be saved; pt is a language code.
+			return _("Enter the language of your spoken questions as a code such as pt, or leave it blank.")
+		return None
+	if not value.strip():
+		# Translators: said when settings cannot be saved; {url} is an address.
+		return _("Enter the speech-to-text server's address, such as {url}.").format(
+			url=DEFAULT_TRANSCRIPTION_URL
+		)
+	return _baseUrlProblem(value, "openaiCompatible")
 
 
 def _baseUrlProblem(url: str, provider: str) -> str | None:
@@ -246,31 +323,15 @@ def _baseUrlProblem(url: str, provider: str) -> str | None:
 		return _("Enter the server's address, such as {url}.").format(
 			url=DEFAULT_BASE_URLS.get(provider) or DEFAULT_BASE_URLS["ollama"]
 		)
-	parts = urlsplit(url)
-	if parts.scheme.lower() not in ("http", "https"):
-		# Translators: said when settings cannot be saved.
-		return _("The server address must start with http:// or https://.")
-	try:
-		parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
-	except ValueError:
-		# Translators: said when settings cannot be saved; the port is the number after the colon.
-		return _("The port in the server address is not valid.")
-	if not parts.hostname or any(character.isspace() for character in url):
-		# Translators: said when settings cannot be saved.
-		return _("The server address is not valid. Write it like http://127.0.0.1:11434.")
-	if parts.username or parts.password:
-		# The address is saved in NVDA's configuration file as plain text: no secrets in it.
-		return _(
-			# Translators: said when settings cannot be saved.
-			"Leave the user name and password out of the server address; put a key in the API key field."
-		)
-	return None
+	problem = addressProblem(url)
+	# The same check the clients and the command-line tool make, with the same sentences.
+	return InvalidAddress(problem).sentence if problem else None
 
 
 def keyTravelsUnencrypted(baseUrl: str) -> bool:
 	"""True for an http address whose host is not this computer."""
-	parts = urlsplit((baseUrl or "").strip())
-	return parts.scheme.lower() == "http" and not isLoopbackHost(parts.hostname)
+	baseUrl = (baseUrl or "").strip()
+	return baseUrl.lower().startswith("http://") and not isLoopbackHost(hostOf(baseUrl))
 
 
 def _coerce(spec, raw: Any) -> Any:

@@ -250,63 +250,10 @@ class FakeOpenAI(ScriptedHttpServer):
 		except ValueError:
 			return openaiError("We could not parse the JSON body of your request.", 400)
 		model = body.get("model")
-		if model not in self.models:
-			if self.flavour in ("llamacpp", "azure"):
-				pass  # llama.cpp serves its one model whatever the name; Azure's deployment is in the path
-			else:
-				return openaiError(
-					f"The model `{model}` does not exist or you do not have access to it.",
-					404,
-					code="model_not_found",
-				)
-		if self.legacyMaxTokens and "max_completion_tokens" in body:
-			return openaiError("Unrecognized request argument supplied: max_completion_tokens", 400)
-		if model in self.reasoningModels:
-			if "max_tokens" in body:
-				return openaiError(
-					"Unsupported parameter: 'max_tokens' is not supported with this model. "
-					"Use 'max_completion_tokens' instead.",
-					400,
-					code="unsupported_parameter",
-					param="max_tokens",
-				)
-			if body.get("temperature", 1) != 1:
-				return openaiError(
-					f"Unsupported value: 'temperature' does not support {body['temperature']} with this model. "
-					"Only the default (1) value is supported.",
-					400,
-					code="unsupported_value",
-					param="temperature",
-				)
-		vision = self.models.get(model, next(iter(self.models.values()), False))
-		for messageIndex, message in enumerate(body.get("messages") or []):
-			content = message.get("content")
-			if not isinstance(content, list):
-				continue
-			for partIndex, part in enumerate(content):
-				if part.get("type") != "image_url":
-					continue
-				problem = _imageProblem(part.get("image_url"))
-				if problem:
-					return openaiError(problem, 400, code="invalid_image_format")
-				if not vision:
-					if self.flavour == "llamacpp":
-						return Reply.json(
-							{
-								"error": {
-									"code": 500,
-									"message": "image input is not supported - hint: if this is unexpected, "
-									"you may need to provide the mmproj",
-									"type": "server_error",
-								}
-							},
-							500,
-						)
-					return openaiError(
-						"Invalid content type. image_url is only supported by certain models.",
-						400,
-						param=f"messages.[{messageIndex}].content.[{partIndex}].type",
-					)
+		for check in (self._modelProblem, self._parameterProblem, self._imagesProblem):
+			problem = check(model, body)
+			if problem is not None:
+				return problem
 		if self.chatReplies:
 			return self.chatReplies.popleft()
 		if not body.get("stream"):
@@ -326,6 +273,73 @@ class FakeOpenAI(ScriptedHttpServer):
 			)
 		usage = bool((body.get("stream_options") or {}).get("include_usage"))
 		return sseReply(flavour=self.flavour, model=model or "model", usage=usage)
+
+	def _modelProblem(self, model, body: dict) -> Reply | None:
+		if model in self.models or self.flavour in ("llamacpp", "azure"):
+			return None  # llama.cpp serves its one model whatever the name; Azure's deployment is in the path
+		return openaiError(
+			f"The model `{model}` does not exist or you do not have access to it.",
+			404,
+			code="model_not_found",
+		)
+
+	def _parameterProblem(self, model, body: dict) -> Reply | None:
+		"""Old servers refuse max_completion_tokens; reasoning models refuse max_tokens and a temperature."""
+		if self.legacyMaxTokens and "max_completion_tokens" in body:
+			return openaiError("Unrecognized request argument supplied: max_completion_tokens", 400)
+		if model not in self.reasoningModels:
+			return None
+		if "max_tokens" in body:
+			return openaiError(
+				"Unsupported parameter: 'max_tokens' is not supported with this model. "
+				"Use 'max_completion_tokens' instead.",
+				400,
+				code="unsupported_parameter",
+				param="max_tokens",
+			)
+		if body.get("temperature", 1) != 1:
+			return openaiError(
+				f"Unsupported value: 'temperature' does not support {body['temperature']} with this model. "
+				"Only the default (1) value is supported.",
+				400,
+				code="unsupported_value",
+				param="temperature",
+			)
+		return None
+
+	def _imagesProblem(self, model, body: dict) -> Reply | None:
+		"""A malformed image, or any image for a model that cannot see, refused as each server does."""
+		vision = self.models.get(model, next(iter(self.models.values()), False))
+		for messageIndex, message in enumerate(body.get("messages") or []):
+			content = message.get("content")
+			if not isinstance(content, list):
+				continue
+			for partIndex, part in enumerate(content):
+				if part.get("type") != "image_url":
+					continue
+				problem = _imageProblem(part.get("image_url"))
+				if problem:
+					return openaiError(problem, 400, code="invalid_image_format")
+				if not vision:
+					return self._cannotSee(f"messages.[{messageIndex}].content.[{partIndex}].type")
+		return None
+
+	def _cannotSee(self, param: str) -> Reply:
+		if self.flavour == "llamacpp":
+			return Reply.json(
+				{
+					"error": {
+						"code": 500,
+						"message": "image input is not supported - hint: if this is unexpected, "
+						"you may need to provide the mmproj",
+						"type": "server_error",
+					}
+				},
+				500,
+			)
+		return openaiError(
+			"Invalid content type. image_url is only supported by certain models.", 400, param=param
+		)
 
 
 def _imageProblem(imageUrl) -> str | None:

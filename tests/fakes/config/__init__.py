@@ -30,6 +30,11 @@ class testing:
 	loggingLevel = string(default="INFO")
 [speech]
 	symbolLevel = integer(default=100)
+	beepSpeechModePitch = integer(default=10000,min=50,max=11025)
+[keyboard]
+	speechInterruptForCharacters = boolean(default=true)
+	speechInterruptForEnter = boolean(default=true)
+	multiPressTimeout = integer(default=500,min=100,max=20000)
 [braille]
 	showMessages = integer(0, 2, default=1)
 	messageTimeout = integer(default=4, min=1, max=20)

@@ -8,6 +8,22 @@ onDiscard. OK validates every created panel (`isValid`), then calls `onSave` on 
 a panel returning False from isValid stops the save and keeps the dialog open. Cancel calls
 `onDiscard`. A panel explains a refusal with `_validationErrorMessageBox` (gui.messageBox, so a test
 queues the answer in `gui.message.testing.answers` and reads `gui.message.testing.shown`).
+
+Keys, as NVDA's SettingsDialog handles them (`_enterActivatesOk_ctrlSActivatesApply`, bound to
+EVT_CHAR_HOOK): Enter in ANY control presses OK, and Control+S presses Apply, unless the control
+stops the char-hook event itself (NVDA's own panels do that for multi-line text with a control-level
+EVT_CHAR_HOOK handler that calls `evt.DoAllowNextEvent()` instead of skipping).
+
+Size and scrolling, as NVDA lays the dialog out: it opens at `INITIAL_SIZE` (800 x 480, scaled to
+the screen's DPI) with the categories list and the panel's container side by side in a grid whose
+columns share the width 1 : 3, both allowed to shrink to nothing, so the container is about 580
+pixels wide whatever the panel wants. The container is a `nvdaControls.TabbableScrolledPanel`: a
+panel taller than it scrolls, and a control that gets the focus is scrolled into view; a panel wider
+than it scrolls sideways too (NVDA's panels are built to fit, since reading a line that runs off the
+side is hard with a magnifier). After a panel changes its own layout it calls
+`_sendLayoutUpdatedEvent()`, and the dialog lays the container out again and resets the scrolling
+(`_onPanelLayoutChanged`); NVDA sends a wx command event up to the dialog for this, here the panel
+calls the dialog directly.
 """
 
 from abc import abstractmethod
@@ -15,10 +31,11 @@ from abc import abstractmethod
 import wx
 from logHandler import log
 
-from . import guiHelper
+from . import guiHelper, nvdaControls
+from .dpiScalingHelper import DpiScalingHelperMixinWithoutInit
 
 
-class SettingsPanel(wx.Panel, metaclass=guiHelper.SIPABCMeta):
+class SettingsPanel(DpiScalingHelperMixinWithoutInit, wx.Panel, metaclass=guiHelper.SIPABCMeta):
 	title = ""
 	panelDescription = ""
 
@@ -71,8 +88,13 @@ class SettingsPanel(wx.Panel, metaclass=guiHelper.SIPABCMeta):
 	def onDiscard(self):
 		pass
 
+	def _sendLayoutUpdatedEvent(self):
+		dialog = wx.GetTopLevelParent(self)
+		if isinstance(dialog, MultiCategorySettingsDialog):
+			dialog._onPanelLayoutChanged(None)
 
-class SettingsDialog(wx.Dialog, metaclass=guiHelper.SIPABCMeta):
+
+class SettingsDialog(DpiScalingHelperMixinWithoutInit, wx.Dialog, metaclass=guiHelper.SIPABCMeta):
 	title = ""
 
 	def __init__(
@@ -111,7 +133,18 @@ class SettingsDialog(wx.Dialog, metaclass=guiHelper.SIPABCMeta):
 		self.Bind(wx.EVT_BUTTON, self.onCancel, id=wx.ID_CANCEL)
 		self.Bind(wx.EVT_BUTTON, self.onClose, id=wx.ID_CLOSE)
 		self.Bind(wx.EVT_BUTTON, self.onApply, id=wx.ID_APPLY)
+		self.Bind(wx.EVT_CHAR_HOOK, self._enterActivatesOk_ctrlSActivatesApply)
 		self.postInit()
+		if resizeable:
+			self.SetMinSize(self.mainSizer.GetMinSize())
+
+	def _enterActivatesOk_ctrlSActivatesApply(self, evt):
+		if evt.KeyCode in (wx.WXK_RETURN, wx.WXK_NUMPAD_ENTER):
+			self.ProcessEvent(wx.CommandEvent(wx.wxEVT_COMMAND_BUTTON_CLICKED, wx.ID_OK))
+		elif self.hasApply and evt.UnicodeKey == ord("S") and evt.controlDown:
+			self.ProcessEvent(wx.CommandEvent(wx.wxEVT_COMMAND_BUTTON_CLICKED, wx.ID_APPLY))
+		else:
+			evt.Skip()
 
 	@abstractmethod
 	def makeSettings(self, sizer):
@@ -139,6 +172,8 @@ class SettingsDialog(wx.Dialog, metaclass=guiHelper.SIPABCMeta):
 
 class MultiCategorySettingsDialog(SettingsDialog):
 	categoryClasses = []
+	INITIAL_SIZE = (800, 480)
+	MIN_SIZE = (470, 240)
 
 	def __init__(self, parent, initialCategory=None):
 		if initialCategory and not issubclass(initialCategory, SettingsPanel):
@@ -148,21 +183,45 @@ class MultiCategorySettingsDialog(SettingsDialog):
 		self.initialCategory = initialCategory
 		self.currentCategory = None
 		self.catIdToInstanceMap = {}
-		super().__init__(parent, resizeable=True, buttons={wx.OK, wx.CANCEL, wx.APPLY})
+		super().__init__(
+			parent,
+			resizeable=True,
+			settingsSizerOrientation=wx.HORIZONTAL,
+			buttons={wx.OK, wx.CANCEL, wx.APPLY},
+		)
+		self.SetMinSize(self.scaleSize(self.MIN_SIZE))
+		self.SetSize(self.scaleSize(self.INITIAL_SIZE))
+		self.CentreOnScreen()
 
 	def makeSettings(self, settingsSizer):
-		self.catListCtrl = wx.ListBox(self, choices=[cls.title for cls in self.categoryClasses])
-		self.container = wx.Panel(self)
+		catListDim = self.scaleSize((150, 10))
+		containerWidth = self.scaleSize(self.INITIAL_SIZE[0]) - catListDim[0] - self.scaleSize(20)
+		self.catListCtrl = wx.ListBox(
+			self, choices=[cls.title for cls in self.categoryClasses], size=catListDim
+		)
+		self.container = nvdaControls.TabbableScrolledPanel(
+			parent=self, style=wx.TAB_TRAVERSAL | wx.BORDER_THEME, size=(containerWidth, self.scaleSize(10))
+		)
+		# Both may shrink below the size they were made with: the grid shares the dialog's width.
+		self.container.SetMinSize((1, 1))
+		self.catListCtrl.SetMinSize((1, 1))
 		self.containerSizer = wx.BoxSizer(wx.VERTICAL)
 		self.container.SetSizer(self.containerSizer)
-		row = wx.BoxSizer(wx.HORIZONTAL)
-		row.Add(self.catListCtrl, flag=wx.EXPAND)
-		row.Add(self.container, proportion=1, flag=wx.EXPAND)
-		settingsSizer.Add(row, proportion=1, flag=wx.EXPAND)
 		initialIndex = self.categoryClasses.index(self.initialCategory) if self.initialCategory else 0
 		self.catListCtrl.SetSelection(initialIndex)
 		self.catListCtrl.Bind(wx.EVT_LISTBOX, self.onCategoryChange)
 		self._doCategoryChange(initialIndex)
+		grid = wx.GridBagSizer(
+			hgap=guiHelper.SPACE_BETWEEN_BUTTONS_HORIZONTAL, vgap=guiHelper.SPACE_BETWEEN_BUTTONS_VERTICAL
+		)
+		grid.Add(wx.StaticText(self, label="&Categories:"), pos=(0, 0), span=(1, 2))
+		grid.Add(self.catListCtrl, pos=(1, 0), flag=wx.EXPAND)
+		grid.Add(self.container, pos=(1, 1), flag=wx.EXPAND)
+		grid.AddGrowableRow(1)
+		grid.AddGrowableCol(0, proportion=1)
+		grid.AddGrowableCol(1, proportion=3)
+		settingsSizer.Add(grid, flag=wx.EXPAND, proportion=1)
+		self.container.Layout()
 
 	def _getCategoryPanel(self, catId):
 		panel = self.catIdToInstanceMap.get(catId)
@@ -190,6 +249,12 @@ class MultiCategorySettingsDialog(SettingsDialog):
 		self.currentCategory = newCategory
 		newCategory.onPanelActivated()
 		self.container.Layout()
+		self.container.SetupScrolling()
+
+	def _onPanelLayoutChanged(self, evt):
+		self.container.Layout()
+		self.container.SetupScrolling()
+		self.container.Refresh()
 
 	def onCategoryChange(self, evt):
 		self._doCategoryChange(evt.GetSelection())

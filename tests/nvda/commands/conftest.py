@@ -25,9 +25,13 @@ def ollama(request):
 
 @pytest.fixture
 def started(nvdaGui, ollama, monkeypatch):
+	import ui
+
 	running = startPlugin(monkeypatch, ollama)
 	yield running
 	running.plugin.terminate()
+	# NVDA says "blank" for an empty message: the add-on never sends one.
+	assert not [text for text in ui.testing.messages if not text or text.isspace()]
 
 
 @pytest.fixture

@@ -5,6 +5,9 @@
   puts a fake NVDA object with that location under NVDA's navigator.
 - `makeGesture(identifier)` is an input gesture; `press(plugin, identifier)` asks the plugin for the
   script bound to it (`getScript`, as NVDA's script lookup does for global plugins) and runs it.
+  `pressInNvda(plugin, identifier)` goes NVDA's whole way instead: `inputCore.manager.executeGesture`
+  queues the speech cancel every key press makes, then the script through
+  `scriptHandler.executeScript` (which on-demand speech needs), and the event queue runs both.
 - `pumpUntil(condition)` lets the main thread work (wx events, `wx.CallAfter`, timers and NVDA's
   event queue) until the condition holds, with a time limit.
 - `showPicture(...)` puts a real wx window with known colours on the Xvfb screen;
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import wx
 import wxHelpers
+from nvdaHarness import makeGesture
 from PIL import Image
 
 CORE_TESTS = str(Path(__file__).resolve().parents[2] / "core")
@@ -33,17 +37,6 @@ TEAL = (20, 160, 150)
 YELLOW = (240, 200, 40)
 
 
-def makeGesture(identifier: str):
-	"""An NVDA input gesture with this identifier (needs the fakes)."""
-	import inputCore
-
-	class Gesture(inputCore.InputGesture):
-		def _get_identifiers(self):
-			return [identifier]
-
-	return Gesture()
-
-
 def press(plugin, identifier: str) -> bool:
 	"""Runs what the plugin binds to the gesture, as NVDA would; False when it binds nothing."""
 	gesture = makeGesture(identifier)
@@ -51,6 +44,26 @@ def press(plugin, identifier: str) -> bool:
 	if found is None:
 		return False
 	found(gesture)
+	return True
+
+
+def pressInNvda(plugin, identifier: str, isModifier: bool = False) -> bool:
+	"""A key press as NVDA handles it: speech is cancelled, then the script runs as NVDA runs scripts.
+	False when the plugin binds nothing to it (the key would go to the application). isModifier: a
+	modifier alone, such as Control."""
+	import globalPluginHandler
+	import inputCore
+	import queueHandler
+
+	globalPluginHandler.runningPlugins.add(plugin)
+	gesture = makeGesture(identifier)
+	gesture.isModifier = isModifier
+	try:
+		inputCore.manager.executeGesture(gesture)
+	except inputCore.NoInputGestureAction:
+		queueHandler.testing.pump()  # the speech cancel still happens
+		return False
+	queueHandler.testing.pump()
 	return True
 
 
@@ -148,9 +161,17 @@ class Started:
 
 	@property
 	def spoken(self) -> list[str]:
-		import ui
+		"""Everything the synthesizer was given to say (speech mode permitting), in order."""
+		import speech
 
-		return ui.testing.messages
+		return speech.testing.spoken()
+
+	@staticmethod
+	def forgetSpeech() -> None:
+		"""Starts `spoken` afresh."""
+		import speech
+
+		speech.testing.sequences.clear()
 
 	def waitForAnswer(self, timeout: float = 10.0) -> None:
 		"""Until the worker is done and everything it posted has run."""
@@ -167,12 +188,17 @@ def configure(**values) -> None:
 
 
 def startPlugin(monkeypatch, server, recorder: Recorder | None = None, **settings) -> Started:
+	"""Starts the plugin and adds it to NVDA's running plugins, as globalPluginHandler does (NVDA looks
+	gestures up there, and lists them in Input Gestures)."""
+	import globalPluginHandler
 	import visionDescriber
 
 	recorder = recorder or Recorder()
 	monkeypatch.setattr(visionDescriber.GlobalPlugin, "prepare", staticmethod(recorder.prepare))
 	configure(**{"baseUrl": server.url, "model": MODEL, **settings})
-	return Started(visionDescriber.GlobalPlugin(), visionDescriber, server, recorder)
+	plugin = visionDescriber.GlobalPlugin()
+	globalPluginHandler.runningPlugins.add(plugin)
+	return Started(plugin, visionDescriber, server, recorder)
 
 
 def pointNavigatorAt(rect, name="chart1", role=None, appName="excel"):

@@ -387,3 +387,27 @@ def test_theKeyIsSentButNeverSpokenBrailledOrLogged(keyedServer):
 	assert not any(KEY in text for text in everything)
 	assert "request failed with key [redacted]" in logHandler.testing.text()
 	assert "AuthenticationFailed" in logHandler.testing.text()
+
+
+def test_theKeyIsReadOnTheWorkerNeverOnNvdasMainThread(keyedServer, monkeypatch):
+	import threading
+
+	from servers.fakeOpenAI import sseLines
+
+	backend = keyedServer.plugin.keyStore.backend
+	readOn = []
+	read = backend.get_password
+
+	def recordingRead(service, username):
+		readOn.append(threading.current_thread())
+		return read(service, username)
+
+	monkeypatch.setattr(backend, "get_password", recordingRead)
+	frame = showPicture(400, 300)
+	pointNavigatorAt(waitUntilPainted(frame, RED))
+	keyedServer.server.queueChat(Reply(200, sseLines(["A chart."], flavour="llamacpp"), "text/event-stream"))
+	keyedServer.plugin.script_describeNavigator(None)
+	keyedServer.waitForAnswer()
+	frame.Destroy()
+	assert keyedServer.spoken == ["A chart."]
+	assert readOn and threading.main_thread() not in readOn

@@ -7,6 +7,7 @@ import types
 
 import pytest
 import wx
+from nvdaHarness import makeGesture
 from pluginDriver import (
 	RED,
 	TEAL,
@@ -47,6 +48,7 @@ def followUps(nvdaFakes, monkeypatch):
 
 def test_theLayerIsOneGestureAndEveryCommandIsAScriptOfItsOwn(started):
 	import inputCore
+	from visionDescriber import commandLayer
 
 	module = started.module
 	plugin = started.plugin
@@ -54,19 +56,22 @@ def test_theLayerIsOneGestureAndEveryCommandIsAScriptOfItsOwn(started):
 	bound = plugin._gestureMap
 	assert set(bound) == {inputCore.normalizeGestureIdentifier("kb:NVDA+alt+v")}
 	assert not press(plugin, "kb:v")
-	for scriptName in set(module.LAYER_GESTURES.values()):
+	for scriptName in set(commandLayer.layerGestures(module.GlobalPlugin.commands).values()):
 		script = getattr(module.GlobalPlugin, f"script_{scriptName}")
 		assert script.__doc__ and script.category == "Vision Describer", scriptName
-	assert set(module.layerDescriptions()) == set(module.LAYER_GESTURES.values())
+	assert set(commandLayer.layerDescriptions(module.GlobalPlugin.commands)) == set(
+		commandLayer.layerGestures(module.GlobalPlugin.commands).values()
+	)
 
 
 def test_aKeyTheLayerDoesNotKnowBeepsAndLeaves(started):
 	import tones
+	from visionDescriber import commandLayer
 
 	plugin = started.plugin
 	assert press(plugin, "kb:NVDA+alt+v")
 	assert press(plugin, "kb:k")
-	assert tones.testing.beeps[-1][:2] == started.module.UNKNOWN_KEY_TONE
+	assert tones.testing.beeps[-1][:2] == commandLayer.UNKNOWN_KEY_TONE
 	assert not press(plugin, "kb:v")  # the layer is closed again
 	assert press(plugin, "kb:NVDA+alt+v")
 	beeps = len(tones.testing.beeps)
@@ -93,7 +98,7 @@ def test_helpListsEveryKey(started):
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:h")
 	[help] = started.spoken
-	assert help.startswith("v or n: navigator object. f: focus. w: window.")
+	assert help.startswith("After NVDA+alt+v, press v or n: navigator object. f: focus. w: window.")
 	for key in (
 		"m: monitor",
 		"s: whole screen",
@@ -107,28 +112,32 @@ def test_helpListsEveryKey(started):
 def test_layerKeysWorkWithShift(started, picture):
 	press(started.plugin, "kb:NVDA+alt+v")
 	assert press(started.plugin, "kb:shift+q")
-	assert pumpUntil(lambda: started.plugin._questionDialog is not None)
-	started.plugin._questionDialog.dismiss()
+	assert pumpUntil(lambda: started.plugin.questionDialog is not None)
+	started.plugin.questionDialog.dismiss()
 
 
 # --- Pressing describe twice --------------------------------------------------------------------
 
 
-def test_aDirectDoublePressOpensFollowUpsWhenTheAnswerArrives(started, picture, followUps):
+def test_aDirectDoublePressOpensFollowUpsWhenTheAnswerHasBeenHeard(started, picture, followUps):
 	import scriptHandler
+	import speech
 
 	gate = __import__("threading").Event()
 	started.server.queueChat(Reply(200, [Gate(gate), *ollamaReply(["A chart."]).body], NDJSON))
 	plugin = started.plugin
-	plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 1  # NVDA: the same script again within its repeat time
-	plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 0
+	gesture = makeGesture("kb:NVDA+shift+n")  # a gesture of its own, given in Input Gestures
+	scriptHandler.executeScript(plugin.script_describeNavigator, gesture)
+	# NVDA counts it as a repeat: the same script again within its multi-press time.
+	scriptHandler.executeScript(plugin.script_describeNavigator, gesture)
 	assert "Still describing" not in " ".join(started.spoken)
 	pumpFor(0.1)
 	assert followUps == []  # not before the answer
 	gate.set()
 	started.waitForAnswer()
+	pumpFor(0.1)
+	assert followUps == []  # the dialog would cut off the answer: not before it has been heard
+	assert speech.testing.synthSaysAll() == 1  # the synthesizer reaches the end of the answer
 	assert pumpUntil(lambda: len(followUps) == 1)
 	describer, session, speechOutput = followUps[0]
 	assert describer is plugin.describer and speechOutput is plugin.speech
@@ -137,12 +146,15 @@ def test_aDirectDoublePressOpensFollowUpsWhenTheAnswerArrives(started, picture, 
 
 
 def test_inTheLayerTheSameLetterAgainIsADoublePress(started, picture, followUps):
+	import speech
+
 	started.server.queueChat(ollamaReply(["A chart."]))
 	plugin = started.plugin
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:v")
 	assert press(plugin, "kb:v")  # within 0.6 s, without the entry gesture again
 	started.waitForAnswer()
+	speech.testing.synthSaysAll()
 	assert pumpUntil(lambda: len(followUps) == 1)
 	assert len(started.server.chatRequests()) == 1
 
@@ -160,12 +172,14 @@ def test_theEntryGestureAndLetterAgainQuicklyIsADoublePress(started, picture, fo
 
 
 def test_theSameLetterLaterIsAnotherDescribe(started, picture, followUps):
+	from visionDescriber import commandLayer
+
 	started.server.queueChat(ollamaReply(["A chart."]))
 	plugin = started.plugin
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:v")
 	started.waitForAnswer()
-	time.sleep(started.module.DOUBLE_PRESS_SECONDS)
+	time.sleep(commandLayer.doublePressSeconds())
 	assert not press(plugin, "kb:v")  # the repeat window has passed: v is the application's again
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:v")
@@ -193,14 +207,15 @@ def test_followUpKeyWithTheRealDialogBeforeAnyDescription(started):
 
 def test_doublePressOpensTheRealFollowUpDialogOnThatResult(started, picture):
 	import scriptHandler
+	import speech
 	from visionDescriber import followUpDialog
 
 	started.server.queueChat(ollamaReply(["A chart."]))
-	started.plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 1
-	started.plugin.script_describeNavigator(None)
-	scriptHandler.testing.lastScriptRepeatCount = 0
+	gesture = makeGesture("kb:NVDA+shift+n")
+	scriptHandler.executeScript(started.plugin.script_describeNavigator, gesture)
+	scriptHandler.executeScript(started.plugin.script_describeNavigator, gesture)
 	started.waitForAnswer()
+	speech.testing.synthSaysAll()
 	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)
 	assert followUpDialog.followUpDialog().session is started.plugin.describer.lastSession
 	started.plugin.terminate()
@@ -240,11 +255,14 @@ def setForeground(rect):
 def test_theDialogOpensAfterEachDescriptionButNotOverAFullScreenWindow(
 	started, picture, followUps, foreground, allowOverFullscreen, opens
 ):
+	import speech
+
 	configure(openDialogAfterDescribe=True, allowDialogOverFullscreen=allowOverFullscreen)
 	setForeground(foreground)
 	started.server.queueChat(ollamaReply(["A chart."]))
 	started.plugin.script_describeNavigator(None)
 	started.waitForAnswer()
+	speech.testing.synthSaysAll()
 	pumpFor(0.05)
 	assert len(followUps) == (1 if opens else 0)
 	assert started.spoken == ["A chart."]
@@ -254,8 +272,8 @@ def test_theDialogOpensAfterEachDescriptionButNotOverAFullScreenWindow(
 
 
 def answerDialog(plugin, text: str | None) -> None:
-	assert pumpUntil(lambda: plugin._questionDialog is not None and plugin._questionDialog.IsShown())
-	dialog = plugin._questionDialog
+	assert pumpUntil(lambda: plugin.questionDialog is not None and plugin.questionDialog.IsShown())
+	dialog = plugin.questionDialog
 	if text is None:
 		button = wx.ID_CANCEL
 	else:
@@ -274,8 +292,8 @@ def test_askCapturesFirstThenAsksThenSendsTheQuestion(started, picture):
 	left, top, width, height = picture
 	press(plugin, "kb:NVDA+alt+v")
 	press(plugin, "kb:q")
-	assert pumpUntil(lambda: plugin._questionDialog is not None)
-	dialog = plugin._questionDialog
+	assert pumpUntil(lambda: plugin.questionDialog is not None)
+	dialog = plugin.questionDialog
 	assert len(started.recorder.captured) == 0  # prepared only once the question is known
 	assert gui.testing.popups[-2:] == ["prePopup", "postPopup"]
 	# The dialog may sit right over the target now: the picture was taken before it opened.
@@ -300,11 +318,11 @@ def test_askCapturesFirstThenAsksThenSendsTheQuestion(started, picture):
 def test_askAboutTheScreenAndCancelTheDialog(started, picture):
 	plugin = started.plugin
 	plugin.script_askAboutScreen(None)
-	assert pumpUntil(lambda: plugin._questionDialog is not None)
-	assert plugin._questionDialog.GetTitle() == "Ask about the screen"
+	assert pumpUntil(lambda: plugin.questionDialog is not None)
+	assert plugin.questionDialog.GetTitle() == "Ask about the screen"
 	answerDialog(plugin, None)
 	pumpFor(0.2)
-	assert plugin._questionDialog is None
+	assert plugin.questionDialog is None
 	assert started.server.requests == [] and started.spoken == []
 
 
@@ -314,8 +332,8 @@ def test_askingABlankPictureIsRefusedBeforeTheDialog(started):
 	started.plugin.script_askAboutNavigator(None)
 	started.waitForAnswer()
 	frame.Destroy()
-	assert started.plugin._questionDialog is None
-	assert started.spoken == ["The screen is black: Screen Curtain may be on. Nothing was sent."]
+	assert started.plugin.questionDialog is None
+	assert started.spoken == ["The screen is black. Nothing was sent. Screen Curtain may be on."]
 
 
 def test_anEmptyQuestionDescribesAsUsual(started, picture):
@@ -336,7 +354,7 @@ def describeOnce(started):
 	started.server.queueChat(ollamaReply(MARKDOWN))
 	started.plugin.script_describeNavigator(None)
 	started.waitForAnswer()
-	del started.spoken[:]
+	started.forgetSpeech()
 
 
 def test_nothingToRepeatShowOrCopyYet(started):
@@ -369,14 +387,21 @@ def test_showRendersTheMarkdownInABrowseableWindow(started, picture):
 	)
 
 
-def test_copyPutsTheWholeAnswerOnTheClipboard(started, picture):
+def test_copyPutsThePlainAnswerOnTheClipboardAsTheDialogsCopyAnswerDoes(started, picture):
 	import api
+	from visionDescriber import followUpDialog
 
 	describeOnce(started)
 	press(started.plugin, "kb:NVDA+alt+v")
 	press(started.plugin, "kb:c")
-	assert api.testing.clipboard == "".join(MARKDOWN)
+	assert api.testing.clipboard == "Sales chart\nMarch: 12 units\nApril: 9 <units>"  # no ##, ** or -
 	assert started.spoken == ["Description copied"]
+	copied = api.testing.clipboard
+	api.testing.clipboard = ""
+	started.plugin.script_followUp(None)
+	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)
+	followUpDialog.followUpDialog().controller.copyAnswer()
+	assert api.testing.clipboard == copied
 	api.testing.clipboardFails = True
 	started.plugin.script_copyLastResult(None)
 	assert started.spoken[-1] == "Could not copy the description"

@@ -1,199 +1,58 @@
-"""What every vision client shares: the HTTP session, timeouts, prompt cancellation, error mapping.
+"""The class a provider subclasses: what each wire format implements, and the driving they all share.
 
-Cancellation. `Response.close()` from another thread does not wake a thread blocked in a socket
-read, and a flag checked between chunks is only seen at the next chunk, which may be a minute away
-while Ollama loads a model (it sends nothing, not even headers, until then). So each request gets a
-`_SocketBreaker` registered on the cancel token. The session's connection pools use connection
-classes that report every socket they connect or reuse to the breaker of the request running on
-this thread (a thread-local, since requests and urllib3 do all their work on the calling thread).
-`CancelToken.cancel()` then shuts those sockets down (`shutdown(SHUT_RDWR)` on the plain socket,
-under TLS too), and the blocked read returns at once, before or after the headers arrived. The
-client sees the token is cancelled and raises `Cancelled` instead of whatever the broken read
-produced. Only public, documented extension points are used: `HTTPAdapter.init_poolmanager`,
-`PoolManager.pool_classes_by_scheme`, `HTTPConnectionPool.ConnectionCls` and the `connect` and
-`request` methods of urllib3's connection classes.
+A provider module (`ollama.py`, `openaiChat.py`, `azure.py`) implements:
 
-Proxies. Loopback endpoints use a session with `trust_env = False`, so system proxy settings
-(whose Windows bypass list does not cover 127.0.0.1) and netrc do not apply.
+1. `_stream(conversation, cancelToken, maxTokens)`: build the body, send it with `_send` (or with
+   `_request`, to recover from an error status it knows), and hand the open answer and a parser
+   from `streaming` to `_streamEvents`;
+2. `listModels`, and `check`, which says what it found line by line and ends with `_probe`;
+3. where needed, `warmUp`, and `_authHeaders` when a key does not travel as a Bearer token.
 
-Keys. The key goes in a header only (Bearer, or Azure's `api-key`), never to Ollama unless one is
-configured, never over plain http to another computer unless allowed, and is dropped when a redirect
-leaves the host. Every detail and log line passes through `redact`.
+Everything else lives here or below, so a provider module reads as its wire format only: the
+session, sockets a cancel can break, timeouts and where a key may travel are in `transport`; what a
+failure becomes is in `requestFailures`; the test picture is in `probe`.
+
+Threads. `stream`, `listModels`, `check` and `warmUp` run on a worker thread and block;
+`cancel()` on the token may come from any thread and breaks a blocked read at once; `close` may
+come from any thread.
+
+Endings. `_streamEvents` makes every stream end in one `Finished` or one typed error: a stream that
+stops without its end marker is `StreamCutShort`, a cancelled token turns whatever the broken read
+produced into `Cancelled`, and every error carries the text already delivered (`partialText`).
+A rate limit that asks for a short wait (at most `maxRetryWait`) is waited out once, and the wait
+ends early on a cancel.
 """
 
-import contextlib
-import http.client
 import json
 import logging
-import re
-import socket
-import struct
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from functools import cached_property
 
-import requests
-import urllib3
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-from .. import __version__
 from ..cancellation import CancelToken
 from ..conversation.conversation import Conversation
 from ..errors import (
-	AuthenticationFailed,
 	Cancelled,
-	InsecureConnection,
+	ModelNotChosen,
 	RateLimited,
-	ServerUnreachable,
 	StreamCutShort,
-	TimedOut,
 	UnexpectedResponse,
 	VisionDescriberError,
 	redact,
 )
-from ..i18n import _
 from ..media import PreparedImage
-from .endpoint import EndpointConfig, displayUrl, isLoopbackHost
-from .errorMapping import ErrorInfo, mapHttpError, mapStreamFailure, parseErrorBody
+from .endpoint import EndpointConfig, displayUrl, requireValidAddress
+from .probe import PROBE_MAX_TOKENS, probeConversation, probeSentence
+from .requestFailures import FailureTranslator
 from .streaming import Event, Finished, ReasoningDelta, StreamFailure, TextDelta
+from .transport import ConnectionFailure, Exchange, HttpFailure, ReadFailure, Transport, checkKeyCanTravel
 
 log = logging.getLogger("visionDescriber")
 log.addHandler(logging.NullHandler())  # silent unless the application (NVDA, the CLI) routes it
 
-ERROR_BODY_LIMIT = 64 * 1024
-READ_SIZE = 64 * 1024
-
-
-# --- Sockets that cancellation can break ------------------------------------------------------
-
-
-def _shutdownSocket(sock: socket.socket) -> None:
-	# The plain socket's shutdown, also for an SSLSocket: it wakes a blocked read without touching
-	# the TLS state another thread is using. OSError: already closed or never connected.
-	with contextlib.suppress(OSError):
-		socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-class _SocketBreaker:
-	"""Shuts down every socket one request uses, when its cancel token fires."""
-
-	def __init__(self, token: CancelToken | None):
-		self._lock = threading.Lock()
-		self._sockets: list[socket.socket] = []
-		self.broken = False
-		self.shutdownAt: float | None = None
-		self._unregister: Callable[[], None] = token.onCancel(self.breakAll) if token else (lambda: None)
-
-	def attach(self, sock: socket.socket) -> None:
-		with self._lock:
-			if not any(known is sock for known in self._sockets):
-				self._sockets.append(sock)
-			broken = self.broken
-		if broken:
-			_shutdownSocket(sock)
-
-	def breakAll(self) -> None:
-		with self._lock:
-			self.broken = True
-			sockets = list(self._sockets)
-		for sock in sockets:
-			_shutdownSocket(sock)
-		self.shutdownAt = time.perf_counter()
-
-	def release(self) -> None:
-		self._unregister()
-		with self._lock:
-			self._sockets.clear()
-
-
-_current = threading.local()
-
-
-def _noteSocket(connection: HTTPConnection) -> None:
-	breaker: _SocketBreaker | None = getattr(_current, "breaker", None)
-	sock = getattr(connection, "sock", None)
-	if breaker is not None and sock is not None:
-		breaker.attach(sock)
-
-
-class _TrackedHTTPConnection(HTTPConnection):
-	def connect(self) -> None:
-		super().connect()
-		_noteSocket(self)
-
-	def request(self, *args, **kwargs):
-		_noteSocket(self)  # a reused keep-alive connection is already connected
-		return super().request(*args, **kwargs)
-
-
-class _TrackedHTTPSConnection(HTTPSConnection):
-	def connect(self) -> None:
-		super().connect()
-		_noteSocket(self)
-
-	def request(self, *args, **kwargs):
-		_noteSocket(self)
-		return super().request(*args, **kwargs)
-
-
-class _TrackedHTTPPool(HTTPConnectionPool):
-	ConnectionCls = _TrackedHTTPConnection
-
-
-class _TrackedHTTPSPool(HTTPSConnectionPool):
-	ConnectionCls = _TrackedHTTPSConnection
-
-
-def _useTrackedPools(manager) -> None:
-	classes = getattr(manager, "pool_classes_by_scheme", None)
-	if not isinstance(classes, dict):
-		return
-	# SOCKS proxy managers bring their own pool classes; leave those alone.
-	if classes.get("http") is HTTPConnectionPool and classes.get("https") is HTTPSConnectionPool:
-		manager.pool_classes_by_scheme = {**classes, "http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
-
-
-class _TrackingAdapter(HTTPAdapter):
-	def init_poolmanager(self, *args, **kwargs) -> None:
-		super().init_poolmanager(*args, **kwargs)
-		_useTrackedPools(self.poolmanager)
-
-	def proxy_manager_for(self, proxy, **proxyKwargs):
-		manager = super().proxy_manager_for(proxy, **proxyKwargs)
-		_useTrackedPools(manager)
-		return manager
-
-
-SECRET_HEADERS = ("Authorization", "api-key", "x-api-key")
-
-
-class _Session(requests.Session):
-	"""A session that also drops Azure's `api-key` when a redirect leaves the host, and any key when a
-	redirect would carry it over plain http to another computer."""
-
-	allowInsecureKey = False
-
-	def rebuild_auth(self, prepared_request, response):
-		super().rebuild_auth(prepared_request, response)
-		oldUrl = response.request.url
-		newUrl = prepared_request.url
-		if self.should_strip_auth(oldUrl, newUrl) or (not self.allowInsecureKey and _isInsecure(newUrl)):
-			for name in SECRET_HEADERS:
-				if name in prepared_request.headers:
-					del prepared_request.headers[name]
-
-
-def _isInsecure(url: str) -> bool:
-	parts = urlsplit(url)
-	return parts.scheme == "http" and not isLoopbackHost(parts.hostname)
-
-
-# --- Results and internal failures --------------------------------------------------------------
+JSON_BODY_LIMIT = 32 * 1024 * 1024
 
 
 @dataclass
@@ -217,126 +76,41 @@ class CheckReport:
 			self.onLine(line)
 
 
-class HttpFailure(Exception):
-	"""An error status, before it is mapped to a typed error (a client may recover from some)."""
+@dataclass
+class _Delivered:
+	"""What a stream has delivered so far: its answer text, and whether the model started writing
+	(answer or reasoning), which tells a stall while loading from one in the middle."""
 
-	def __init__(self, status: int, headers: dict[str, str], text: str, info: ErrorInfo, url: str):
-		super().__init__(f"HTTP {status}")
-		self.status = status
-		self.headers = headers
-		self.text = text
-		self.info = info
-		self.url = url
+	text: list[str] = field(default_factory=list)
+	started: bool = False
 
-
-class _ReadFailure(Exception):
-	def __init__(self, error: BaseException):
-		super().__init__(str(error))
-		self.error = error
+	@property
+	def answer(self) -> str:
+		return "".join(self.text)
 
 
-def _causes(error: BaseException, depth: int = 0) -> Iterator[BaseException]:
-	"""The error, then what it wraps: requests and urllib3 nest the real cause in args and reason."""
-	yield error
-	if depth > 6:
-		return
-	seen = []
-	for candidate in (*getattr(error, "args", ()), getattr(error, "reason", None)):
-		if isinstance(candidate, BaseException):
-			seen.append(candidate)
-	for candidate in (error.__cause__, error.__context__):
-		if candidate is not None:
-			seen.append(candidate)
-	for candidate in seen:
-		yield from _causes(candidate, depth + 1)
+def requestNote(method: str, url: str, body, picture: PreparedImage | None) -> str:
+	"""One log line about a request: method, address, model, picture; never a key or the bytes."""
+	note = f"{method} {displayUrl(url)}"
+	model = body.get("model") if isinstance(body, dict) else None
+	if isinstance(model, str) and model:
+		note += f", model {model}"
+	if picture is not None:
+		note += f", picture {picture.width}x{picture.height} {picture.mimeType}, {len(picture.data)} bytes"
+	return note
 
 
-def _causedBy(error: BaseException, *types: type) -> bool:
-	return any(isinstance(cause, types) for cause in _causes(error))
-
-
-_KEY_PATTERN = re.compile(r"[\x21-\x7e]+")
-# urllib3 1.26 has no NameResolutionError (it reports a failed look-up as a NewConnectionError).
-_NAME_RESOLUTION_ERROR = getattr(
-	urllib3.exceptions, "NameResolutionError", urllib3.exceptions.NewConnectionError
-)
-
-
-class _Exchange:
-	"""One open response and the breaker that guards its socket."""
-
-	def __init__(self, response: requests.Response, breaker: _SocketBreaker):
-		self.response = response
-		self.breaker = breaker
-
-	def chunks(self) -> Iterator[bytes]:
-		"""Bytes as they arrive: one network read (or one HTTP chunk) at a time, not a full buffer."""
-		raw = self.response.raw
-		read1 = getattr(raw, "read1", None)  # urllib3 >= 2.3
-		if read1 is None:
-			iterator = self.response.iter_content(chunk_size=None)
-			while True:
-				try:
-					data = next(iterator, b"")
-				except Exception as error:
-					raise _ReadFailure(error) from error
-				if not data:
-					return
-				yield data
-		while True:
-			try:
-				data = read1(READ_SIZE, decode_content=True)
-			except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as error:
-				raise _ReadFailure(error) from error
-			if not data:
-				return
-			yield data
-
-	def readAll(self, limit: int) -> bytes:
-		body = bytearray()
-		for data in self.chunks():
-			body += data
-			if len(body) >= limit:
-				break
-		return bytes(body)
-
-	def close(self) -> None:
-		try:
-			self.response.close()
-		finally:
-			self.breaker.release()
-
-
-# --- A tiny picture for `check` -----------------------------------------------------------------
-
-
-def probeImage() -> PreparedImage:
-	"""A 64x64 PNG: a black square on white. Small enough to cost nothing, clear enough to answer."""
-	size, square = 64, range(16, 48)
-	rows = bytearray()
-	for y in range(size):
-		rows.append(0)  # filter: none
-		for x in range(size):
-			value = 0 if x in square and y in square else 255
-			rows += bytes((value, value, value))
-
-	def chunk(kind: bytes, data: bytes) -> bytes:
-		return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-	png = (
-		b"\x89PNG\r\n\x1a\n"
-		+ chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-		+ chunk(b"IDAT", zlib.compress(bytes(rows), 9))
-		+ chunk(b"IEND", b"")
-	)
-	return PreparedImage(png, "image/png", size, size)
-
-
-PROBE_QUESTION = "What colour is the square in this picture? Answer with one word."
-PROBE_MAX_TOKENS = 64
-
-
-# --- The base client ------------------------------------------------------------------------------
+def finishNote(event: Finished) -> str:
+	"""How an answer ended, for the log: the server's reason and its token counts and durations."""
+	usage = event.usage or {}
+	parts = [f"finished ({event.reason or 'no reason given'})"]
+	for key, words in (("promptTokens", "prompt tokens"), ("completionTokens", "answer tokens")):
+		if isinstance(usage.get(key), int):
+			parts.append(f"{usage[key]} {words}")
+	for key, words in (("loadSeconds", "loading"), ("totalSeconds", "in all")):
+		if isinstance(usage.get(key), int | float):
+			parts.append(f"{usage[key]:.2f} s {words}")
+	return ", ".join(parts)
 
 
 class VisionClient:
@@ -345,13 +119,19 @@ class VisionClient:
 	provider = ""
 
 	def __init__(self, config: EndpointConfig):
+		"""Raises InvalidAddress when the address cannot be a server's: nothing is ever sent to one."""
 		self.config = config
 		self.baseUrl = config.resolvedBaseUrl()
+		requireValidAddress(self.baseUrl)
 		self._apiKey = (config.apiKey or "").strip() or None
-		self._session: _Session | None = None
-		self._sessionLock = threading.Lock()
+		self._transport = Transport(
+			self.baseUrl,
+			connectTimeout=config.connectTimeout,
+			readTimeout=config.readTimeout,
+			allowInsecureKey=config.allowInsecureKey,
+		)
 
-	# Public API, implemented by each wire format.
+	# --- What a provider implements
 
 	def stream(self, conversation: Conversation, cancelToken: CancelToken | None = None) -> Iterator[Event]:
 		"""Text and reasoning deltas as they arrive, then one Finished; typed errors otherwise.
@@ -379,11 +159,19 @@ class VisionClient:
 	def warmUp(self, cancelToken: CancelToken | None = None) -> None:
 		"""Loads the model ahead of the first request where the server allows it."""
 
+	def _authHeaders(self) -> dict[str, str]:
+		return {"Authorization": f"Bearer {self._apiKey}"} if self._apiKey else {}
+
+	def _requireModel(self) -> str:
+		"""The configured model, for a request that must name one."""
+		if not self.config.model:
+			raise ModelNotChosen()
+		return self.config.model
+
+	# --- Lifetime
+
 	def close(self) -> None:
-		with self._sessionLock:
-			session, self._session = self._session, None
-		if session is not None:
-			session.close()
+		self._transport.close()
 
 	def __enter__(self):
 		return self
@@ -394,39 +182,27 @@ class VisionClient:
 	def __repr__(self) -> str:
 		return f"{type(self).__name__}({displayUrl(self.baseUrl)!r}, model={self.config.model!r})"
 
-	# Plumbing for subclasses.
-
 	@property
 	def displayUrl(self) -> str:
 		return displayUrl(self.baseUrl)
 
-	def _authHeaders(self) -> dict[str, str]:
-		return {"Authorization": f"Bearer {self._apiKey}"} if self._apiKey else {}
+	# --- Requests, for subclasses
 
 	def _redact(self, text: str) -> str:
 		return redact(text, self._apiKey, self.config.apiKey)
 
-	def _getSession(self) -> _Session:
-		with self._sessionLock:
-			if self._session is None:
-				session = _Session()
-				adapter = _TrackingAdapter()
-				session.mount("http://", adapter)
-				session.mount("https://", adapter)
-				session.trust_env = not isLoopbackHost(urlsplit(self.baseUrl).hostname)
-				session.allowInsecureKey = self.config.allowInsecureKey
-				session.headers["User-Agent"] = f"VisionDescriber/{__version__}"
-				self._session = session
-			return self._session
-
-	def _checkKeyCanTravel(self, url: str) -> None:
-		if not self._apiKey:
-			return
-		if not _KEY_PATTERN.fullmatch(self._apiKey):
-			raise AuthenticationFailed(keyMalformed=True, detail="the key has spaces or non-ASCII characters")
-		if _isInsecure(url) and not self.config.allowInsecureKey:
-			host = urlsplit(url).hostname or url
-			raise InsecureConnection(host, detail=f"refused to send the key over http to {host}")
+	@cached_property
+	def _failures(self) -> FailureTranslator:
+		"""Made on first use, after a subclass has settled its provider."""
+		return FailureTranslator(
+			provider=self.provider,
+			model=self.config.model,
+			keyPresent=bool(self._apiKey),
+			where=self.displayUrl,
+			connectTimeout=self.config.connectTimeout,
+			readTimeout=self.config.readTimeout,
+			redact=self._redact,
+		)
 
 	def _requestOnce(
 		self,
@@ -438,48 +214,31 @@ class VisionClient:
 		stream: bool = False,
 		cancelToken: CancelToken | None = None,
 		readTimeout: float | None = None,
-	) -> _Exchange:
-		if not self.baseUrl:
-			raise ServerUnreachable("", self.provider, detail="no address configured")
+		picture: PreparedImage | None = None,
+	) -> Exchange:
+		"""One request. An error status is raised as HttpFailure, for the caller to recover or translate.
+		picture: the one the body carries, named in the log line (its size, never its bytes)."""
 		if cancelToken is not None:
 			cancelToken.raiseIfCancelled()
-		self._checkKeyCanTravel(url)
+		checkKeyCanTravel(self._apiKey, url, self.config.allowInsecureKey)
+		log.debug("Vision request: %s", requestNote(method, url, json, picture))
 		headers = dict(self._authHeaders())
 		if stream:
 			headers["Accept-Encoding"] = "identity"  # compression would hold text back in buffers
-		breaker = _SocketBreaker(cancelToken)
-		_current.breaker = breaker
 		try:
-			response = self._getSession().request(
+			return self._transport.open(
 				method,
 				url,
+				headers=headers,
 				json=json,
 				params=params,
-				headers=headers,
-				stream=True,
-				timeout=(self.config.connectTimeout, readTimeout or self.config.readTimeout),
+				cancelToken=cancelToken,
+				readTimeout=readTimeout,
 			)
-		except Exception as error:
-			breaker.release()
-			raise self._transportError(error, cancelToken, url) from None
-		finally:
-			_current.breaker = None
-		exchange = _Exchange(response, breaker)
-		if response.status_code < 300:
-			return exchange
-		try:
-			body = exchange.readAll(ERROR_BODY_LIMIT)
-		except _ReadFailure:
-			body = b""
-		finally:
-			exchange.close()
-		if cancelToken is not None:
-			cancelToken.raiseIfCancelled()
-		text = body.decode("utf-8", errors="replace")
-		info = parseErrorBody(text, response.headers.get("Content-Type", ""))
-		raise HttpFailure(response.status_code, dict(response.headers), text, info, response.url or url)
+		except ConnectionFailure as failure:
+			raise self._failures.fromConnection(failure.error, cancelToken, url) from None
 
-	def _request(self, method: str, url: str, **kwargs) -> _Exchange:
+	def _request(self, method: str, url: str, **kwargs) -> Exchange:
 		"""Like _requestOnce, with one automatic retry when a rate limit asks for a short wait."""
 		cancelToken: CancelToken | None = kwargs.get("cancelToken")
 		try:
@@ -495,7 +254,7 @@ class VisionClient:
 	def _shortRetryWait(self, failure: HttpFailure) -> float | None:
 		if failure.status != 429:
 			return None
-		error = self._mapFailure(failure)
+		error = self._failures.fromStatus(failure)
 		if not isinstance(error, RateLimited) or error.retryAfter is None:
 			return None
 		return error.retryAfter if error.retryAfter <= self.config.maxRetryWait else None
@@ -511,20 +270,20 @@ class VisionClient:
 		if cancelToken is not None:
 			cancelToken.raiseIfCancelled()
 
-	def _send(self, method: str, url: str, *, modelRequest: bool = True, **kwargs) -> _Exchange:
+	def _send(self, method: str, url: str, *, modelRequest: bool = True, **kwargs) -> Exchange:
 		"""A request whose error statuses become typed errors at once."""
 		try:
 			return self._request(method, url, **kwargs)
 		except HttpFailure as failure:
-			raise self._mapFailure(failure, modelRequest=modelRequest) from None
+			raise self._failures.fromStatus(failure, modelRequest=modelRequest) from None
 
 	def _getJson(self, method: str, url: str, *, modelRequest: bool = False, **kwargs):
 		cancelToken = kwargs.get("cancelToken")
 		exchange = self._send(method, url, modelRequest=modelRequest, **kwargs)
 		try:
-			body = exchange.readAll(32 * 1024 * 1024)
-		except _ReadFailure as failure:
-			raise self._readError(failure.error, cancelToken) from None
+			body = exchange.readAll(JSON_BODY_LIMIT)
+		except ReadFailure as failure:
+			raise self._failures.fromRead(failure.error, cancelToken) from None
 		finally:
 			exchange.close()
 		try:
@@ -534,152 +293,77 @@ class VisionClient:
 				detail=self._redact(f"{method} {displayUrl(url)} answered non-JSON: {body[:300]!r}")
 			) from None
 
-	def _mapFailure(self, failure: HttpFailure, modelRequest: bool = True) -> VisionDescriberError:
-		detail = self._redact(
-			f"HTTP {failure.status} from {displayUrl(failure.url)}: {failure.text.strip()[:2000]}"
-		)
-		log.warning("Vision request failed: %s", detail)
-		return mapHttpError(
-			failure.status,
-			failure.info,
-			failure.headers,
-			provider=self.provider,
-			model=self.config.model,
-			keyPresent=bool(self._apiKey),
-			detail=detail,
-			modelRequest=modelRequest,
-		)
+	# --- Streams
 
-	def _transportError(
-		self, error: BaseException, cancelToken: CancelToken | None, url: str
-	) -> VisionDescriberError:
-		detail = self._redact(f"{type(error).__name__}: {error}")
-		if cancelToken is not None and cancelToken.cancelled:
-			return Cancelled(detail=detail)
-		log.warning("Vision request to %s failed: %s", displayUrl(url), detail)
-		if isinstance(error, VisionDescriberError):
-			return error
-		if isinstance(error, requests.exceptions.ConnectTimeout):
-			return TimedOut(TimedOut.CONNECT, self.config.connectTimeout, detail=detail)
-		if isinstance(error, requests.exceptions.ReadTimeout):
-			return TimedOut(TimedOut.FIRST_RESPONSE, self.config.readTimeout, detail=detail)
-		if isinstance(error, requests.exceptions.InvalidHeader):
-			return AuthenticationFailed(keyMalformed=True, detail="a header could not be sent")
-		if _causedBy(
-			error,
-			urllib3.exceptions.NewConnectionError,
-			_NAME_RESOLUTION_ERROR,
-			ConnectionRefusedError,
-			requests.exceptions.SSLError,
-			requests.exceptions.InvalidURL,
-			requests.exceptions.MissingSchema,
-			requests.exceptions.InvalidSchema,
-		):
-			return ServerUnreachable(self.displayUrl, self.provider, detail=detail)
-		if _causedBy(error, urllib3.exceptions.ReadTimeoutError, TimeoutError):
-			return TimedOut(TimedOut.FIRST_RESPONSE, self.config.readTimeout, detail=detail)
-		if _causedBy(
-			error, http.client.RemoteDisconnected, urllib3.exceptions.ProtocolError, ConnectionResetError
-		):
-			# Accepted the connection, then closed it without answering.
-			return StreamCutShort("", detail=detail)
-		if isinstance(error, requests.exceptions.TooManyRedirects):
-			return UnexpectedResponse(detail=detail)
-		if isinstance(error, requests.exceptions.RequestException | OSError):
-			return ServerUnreachable(self.displayUrl, self.provider, detail=detail)
-		return UnexpectedResponse(detail=detail)
-
-	def _readError(self, error: BaseException, cancelToken: CancelToken | None) -> VisionDescriberError:
-		"""A failure while the body was arriving."""
-		detail = self._redact(f"{type(error).__name__}: {error}")
-		if cancelToken is not None and cancelToken.cancelled:
-			return Cancelled(detail=detail)
-		log.warning("Vision stream from %s broke: %s", self.displayUrl, detail)
-		if _causedBy(error, urllib3.exceptions.ReadTimeoutError, TimeoutError, socket.timeout):
-			return TimedOut(TimedOut.STREAM, self.config.readTimeout, detail=detail)
-		return StreamCutShort("", detail=detail)
-
-	def _streamEvents(self, exchange: _Exchange, parser, cancelToken: CancelToken | None) -> Iterator[Event]:
+	def _streamEvents(self, exchange: Exchange, parser, cancelToken: CancelToken | None) -> Iterator[Event]:
 		"""Feeds the body to the parser and yields events; every ending is a Finished or a typed error."""
-		partial: list[str] = []
-		contentType = exchange.response.headers.get("Content-Type", "").lower()
+		delivered = _Delivered()
 		try:
-			try:
-				if "text/html" in contentType:
-					body = exchange.readAll(2000)
-					raise UnexpectedResponse(
-						detail=self._redact(f"a web page from {self.displayUrl}: {body[:300]!r}")
-					)
-				for data in exchange.chunks():
-					for event in parser.feed(data):
-						yield self._checked(event, partial)
-					if cancelToken is not None and cancelToken.cancelled:
-						raise Cancelled()
-				if cancelToken is not None:
-					cancelToken.raiseIfCancelled()
-				for event in parser.finish():
-					yield self._checked(event, partial)
-			except _ReadFailure as failure:
-				raise self._readError(failure.error, cancelToken) from None
-			if not parser.finished:
-				if cancelToken is not None:
-					cancelToken.raiseIfCancelled()
-				raise StreamCutShort(
-					"".join(partial), detail=f"the stream from {self.displayUrl} ended without its end marker"
-				)
+			yield from self._parsedEvents(exchange, parser, cancelToken, delivered)
 		except VisionDescriberError as error:
-			if cancelToken is not None and cancelToken.cancelled and not isinstance(error, Cancelled):
-				error = Cancelled(detail=error.detail)
-			if not error.partialText:
-				error.partialText = "".join(partial)
-			if isinstance(error, StreamCutShort | UnexpectedResponse):
-				log.warning("Vision stream from %s: %s", self.displayUrl, error.detail)
-			raise error from None
+			raise self._endedEarly(error, cancelToken, delivered) from None
 		finally:
 			exchange.close()
 
-	def _checked(self, event, partial: list[str]) -> Event:
+	def _parsedEvents(
+		self, exchange: Exchange, parser, cancelToken: CancelToken | None, delivered: "_Delivered"
+	) -> Iterator[Event]:
+		"""The parser's events, its end marker required; what was delivered is kept in `delivered`."""
+		contentType = exchange.response.headers.get("Content-Type", "").lower()
+		try:
+			if "text/html" in contentType:
+				body = exchange.readAll(2000)
+				raise UnexpectedResponse(
+					detail=self._redact(f"a web page from {self.displayUrl}: {body[:300]!r}")
+				)
+			for data in exchange.chunks():
+				for event in parser.feed(data):
+					yield self._checked(event, delivered)
+				if cancelToken is not None and cancelToken.cancelled:
+					raise Cancelled()
+			if cancelToken is not None:
+				cancelToken.raiseIfCancelled()
+			for event in parser.finish():
+				yield self._checked(event, delivered)
+		except ReadFailure as failure:
+			raise self._failures.fromRead(failure.error, cancelToken, delivered.started) from None
+		if not parser.finished:
+			if cancelToken is not None:
+				cancelToken.raiseIfCancelled()
+			raise StreamCutShort(
+				delivered.answer, detail=f"the stream from {self.displayUrl} ended without its end marker"
+			)
+
+	def _endedEarly(
+		self, error: VisionDescriberError, cancelToken: CancelToken | None, delivered: "_Delivered"
+	) -> VisionDescriberError:
+		"""The error a stream ends with: Cancelled when the user cancelled, and the text so far.
+		Logged here unless the failure translator logged it already, so a broken stream is one line."""
+		if cancelToken is not None and cancelToken.cancelled and not isinstance(error, Cancelled):
+			error = Cancelled(detail=error.detail)
+		if not error.partialText:
+			error.partialText = delivered.answer
+		if isinstance(error, StreamCutShort | UnexpectedResponse) and not error.logged:
+			log.warning("Vision stream from %s: %s", self.displayUrl, error.detail)
+			error.logged = True
+		return error
+
+	def _checked(self, event, delivered: "_Delivered") -> Event:
 		if isinstance(event, StreamFailure):
-			detail = self._redact(
-				f"error inside the stream from {self.displayUrl}: {event.raw or event.message}"
-			)
-			log.warning("Vision stream failed: %s", detail)
-			raise mapStreamFailure(
-				event,
-				provider=self.provider,
-				model=self.config.model,
-				keyPresent=bool(self._apiKey),
-				detail=detail,
-			)
+			raise self._failures.fromStream(event)
+		if isinstance(event, TextDelta | ReasoningDelta) and event.text:
+			delivered.started = True
 		if isinstance(event, TextDelta):
-			partial.append(event.text)
+			delivered.text.append(event.text)
+		elif isinstance(event, Finished):
+			log.debug("Vision answer from %s: %s", self.displayUrl, finishNote(event))
 		return event
 
-	def _probe(self, cancelToken: CancelToken | None) -> tuple[float, str]:
-		"""Sends the probe picture; returns seconds until the answer ended and the answer."""
-		conversation = Conversation()
-		conversation.addUserTurn(PROBE_QUESTION, probeImage())
+	# --- Checking a connection
+
+	def _probe(self, cancelToken: CancelToken | None) -> str:
+		"""Sends the test picture; the sentence says how long the model took and what it answered."""
 		started = time.perf_counter()
-		parts: list[str] = []
-		for event in self._probeStream(conversation, cancelToken):
-			if isinstance(event, TextDelta):
-				parts.append(event.text)
-			elif isinstance(event, Finished | ReasoningDelta):
-				pass
-		return time.perf_counter() - started, "".join(parts).strip()
-
-	def _probeStream(self, conversation: Conversation, cancelToken: CancelToken | None) -> Iterator[Event]:
-		return self._stream(conversation, cancelToken, maxTokens=PROBE_MAX_TOKENS)
-
-	def _probeLine(self, seconds: float, answer: str) -> str:
-		answer = " ".join(answer.split())
-		if len(answer) > 80:
-			answer = answer[:77] + "..."
-		if answer:
-			# Translators: {seconds} has one decimal; {answer} is the model's short reply.
-			return _("The model answered a test picture in {seconds} seconds: {answer}").format(
-				seconds=f"{seconds:.1f}", answer=answer
-			)
-		return _("The model accepted a test picture and finished in {seconds} seconds.").format(
-			seconds=f"{seconds:.1f}"
-		)
+		events = self._stream(probeConversation(), cancelToken, maxTokens=PROBE_MAX_TOKENS)
+		answer = "".join(event.text for event in events if isinstance(event, TextDelta))
+		return probeSentence(time.perf_counter() - started, answer.strip())

@@ -20,6 +20,7 @@ from ..errors import (
 	ImageTooLarge,
 	ModelCannotSee,
 	ModelNotFound,
+	NotAnOllamaServer,
 	PermissionDenied,
 	QuotaExceeded,
 	RateLimited,
@@ -196,25 +197,22 @@ def mapHttpError(
 	keyPresent: bool,
 	detail: str,
 	modelRequest: bool = True,
+	where: str = "",
+	reason: str = "",
 ) -> VisionDescriberError:
-	"""modelRequest: the request named a model (chat, show), so a 404 can mean an unknown model."""
+	"""modelRequest: the request named a model (chat, show), so a 404 can mean an unknown model.
+	where: the server's address, safe to speak; reason: the server's message made safe to speak
+	(`errors.plainReason`), for a server error that says what went wrong."""
 	haystack = info.haystack()
 	providerName = "ollama" if provider == "ollama" else ""
-	if status == 413:
-		return ImageTooLarge(detail=detail)
-	if status == 401:
-		return AuthenticationFailed(keyMissing=not keyPresent, detail=detail)
-	if status == 402:
-		return QuotaExceeded(detail=detail)
-	if status == 429:
-		if _mentions(haystack, _QUOTA_HINTS) or info.code == "insufficient_quota":
-			return QuotaExceeded(detail=detail)
-		return RateLimited(retryAfterSeconds(headers), detail=detail)
-	if info.isHtml:
-		if status >= 500:
-			return ServerError(status, detail=detail)
-		# A web page where an API was expected: a wrong address or a captive portal.
-		return UnexpectedResponse(detail=detail)
+	if status == 404 and provider == "ollama":
+		# Every Ollama serves /api/chat, /api/show and /api/version; its only 404 there names the model.
+		if modelRequest and _mentionsMissingModel(haystack):
+			return ModelNotFound(model, provider=providerName, detail=detail)
+		return NotAnOllamaServer(where, detail=detail)
+	decided = _errorFromStatus(status, info, headers, keyPresent=keyPresent, detail=detail)
+	if decided is not None:
+		return decided
 	hinted = _errorFromHints(haystack, model, detail)
 	if hinted is not None:
 		return hinted
@@ -225,20 +223,43 @@ def mapHttpError(
 			return QuotaExceeded(detail=detail)
 		return PermissionDenied(detail=detail)
 	if status == 404:
-		if modelRequest and (_mentionsMissingModel(haystack) or (provider == "ollama" and info.isJson)):
+		if modelRequest and _mentionsMissingModel(haystack):
 			return ModelNotFound(model, provider=providerName, detail=detail)
 		return UnexpectedResponse(detail=detail)
 	if modelRequest and status in (400, 422, 500) and _mentionsMissingModel(haystack):
 		return ModelNotFound(model, provider=providerName, detail=detail)
 	if status < 400:
 		return UnexpectedResponse(detail=detail)
-	return ServerError(status, detail=detail)
+	return ServerError(status, detail=detail, reason=reason)
+
+
+def _errorFromStatus(
+	status: int, info: ErrorInfo, headers: Mapping[str, str], *, keyPresent: bool, detail: str
+) -> VisionDescriberError | None:
+	"""What the status settles whatever the body says (a web page says nothing an API would)."""
+	if status == 413:
+		return ImageTooLarge(detail=detail)
+	if status == 401:
+		return AuthenticationFailed(keyMissing=not keyPresent, detail=detail)
+	if status == 402:
+		return QuotaExceeded(detail=detail)
+	if status == 429:
+		if _mentions(info.haystack(), _QUOTA_HINTS) or info.code == "insufficient_quota":
+			return QuotaExceeded(detail=detail)
+		return RateLimited(retryAfterSeconds(headers), detail=detail)
+	if info.isHtml:
+		if status >= 500:
+			return ServerError(status, detail=detail)
+		# A web page where an API was expected: a wrong address or a captive portal.
+		return UnexpectedResponse(detail=detail)
+	return None
 
 
 def mapStreamFailure(
-	failure: StreamFailure, *, provider: str, model: str, keyPresent: bool, detail: str
+	failure: StreamFailure, *, provider: str, model: str, keyPresent: bool, detail: str, reason: str = ""
 ) -> VisionDescriberError:
-	"""An error the server put inside a stream whose HTTP status was 200."""
+	"""An error the server put inside a stream whose HTTP status was 200; reason: its message made
+	safe to speak, so that a failure no rule knows (Ollama running out of memory) is still told."""
 	info = ErrorInfo(message=failure.message, code=failure.code, type=failure.type, isJson=True)
 	haystack = info.haystack()
 	status = failure.code if isinstance(failure.code, int) and 400 <= failure.code <= 599 else None
@@ -249,9 +270,16 @@ def mapStreamFailure(
 			status = 402
 	if status is not None:
 		return mapHttpError(
-			status, info, {}, provider=provider, model=model, keyPresent=keyPresent, detail=detail
+			status,
+			info,
+			{},
+			provider=provider,
+			model=model,
+			keyPresent=keyPresent,
+			detail=detail,
+			reason=reason,
 		)
-	return _errorFromHints(haystack, model, detail) or ServerError(None, detail=detail)
+	return _errorFromHints(haystack, model, detail) or ServerError(None, detail=detail, reason=reason)
 
 
 def _errorFromHints(haystack: str, model: str, detail: str) -> VisionDescriberError | None:

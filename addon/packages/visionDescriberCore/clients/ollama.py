@@ -42,19 +42,14 @@ class OllamaClient(VisionClient):
 		# Plain Ollama needs no key; one is sent only when configured (Ollama behind a proxy, or cloud).
 		return super()._authHeaders()
 
-	def _requireModel(self) -> str:
-		if not self.config.model:
-			raise ModelNotChosen()
-		return self.config.model
-
 	def _messages(self, conversation: Conversation) -> list[dict]:
 		messages: list[dict] = []
 		if conversation.systemPrompt:
 			messages.append({"role": "system", "content": conversation.systemPrompt})
 		for turn in conversation.requestTurns():
 			message: dict = {"role": turn.role, "content": turn.text}
-			if turn.image is not None:
-				message["images"] = [turn.image.base64()]  # bare base64, no data: prefix
+			if turn.images:
+				message["images"] = [image.base64() for image in turn.images]  # bare base64, no data: prefix
 			messages.append(message)
 		return messages
 
@@ -83,7 +78,14 @@ class OllamaClient(VisionClient):
 		self, conversation: Conversation, cancelToken: CancelToken | None, maxTokens: int | None
 	) -> Iterator[Event]:
 		body = self._chatBody(conversation, maxTokens)
-		exchange = self._send("POST", self._url("/api/chat"), json=body, stream=True, cancelToken=cancelToken)
+		exchange = self._send(
+			"POST",
+			self._url("/api/chat"),
+			json=body,
+			stream=True,
+			cancelToken=cancelToken,
+			picture=conversation.lastImage,
+		)
 		yield from self._streamEvents(exchange, NdjsonChatParser(), cancelToken)
 
 	def warmUp(self, cancelToken: CancelToken | None = None) -> None:
@@ -218,5 +220,5 @@ class OllamaClient(VisionClient):
 				).format(model=model)
 			)
 		if probe:
-			say(self._probeLine(*self._probe(cancelToken)))
+			say(self._probe(cancelToken))
 		return report

@@ -6,8 +6,8 @@ chunk. The answer length goes in `max_completion_tokens` (newer OpenAI models re
 the request is sent again once with `max_tokens` (remembered for this client). A rejected
 `temperature` (reasoning models accept only the default) or `stream_options` is dropped the same way.
 
-Keys: Bearer for OpenAI and the compatible servers (only when one is configured); Azure's `api-key`
-header and `api-version` parameter for Azure deployments.
+Keys: Bearer, only when one is configured. Azure's differences (its `api-key` header, deployment
+addresses, `api-version`) are a subclass in `azure.py`; this class knows nothing of them.
 
 Model lists: /v1/models carries no capability flags on OpenAI (a name rule fills in the well-known
 families). OpenRouter puts input modalities in each entry. On this computer or the local network,
@@ -19,15 +19,16 @@ import ipaddress
 import json
 import logging
 from collections.abc import Callable, Iterator
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ..cancellation import CancelToken
 from ..conversation.conversation import ASSISTANT, USER, Conversation
 from ..errors import Cancelled, ModelCannotSee, ModelNotChosen, UnexpectedResponse, VisionDescriberError
 from ..i18n import _
-from .base import CheckReport, HttpFailure, ModelInfo, VisionClient
-from .endpoint import AZURE, OPENAI, displayUrl, isLoopbackHost
+from .base import CheckReport, ModelInfo, VisionClient
+from .endpoint import OPENAI, displayUrl, isLoopbackHost
 from .streaming import Event, SseChatParser
+from .transport import HttpFailure
 
 log = logging.getLogger("visionDescriber")
 
@@ -100,6 +101,23 @@ def _visionFromEntry(entry: dict) -> bool | None:
 	return None
 
 
+def _modelEntries(answer) -> Iterator[dict]:
+	"""The entries of a /models answer, in the shapes servers use: `data` (OpenAI), `models`, a bare
+	list, names as plain strings."""
+	entries = None
+	if isinstance(answer, dict):
+		entries = answer.get("data") if isinstance(answer.get("data"), list) else answer.get("models")
+	elif isinstance(answer, list):
+		entries = answer
+	if not isinstance(entries, list):
+		raise UnexpectedResponse(detail=f"/models answered {str(answer)[:300]}")
+	for entry in entries:
+		if isinstance(entry, str):
+			yield {"id": entry}
+		elif isinstance(entry, dict):
+			yield entry
+
+
 def _isLocalHost(host: str | None) -> bool:
 	if isLoopbackHost(host):
 		return True
@@ -118,29 +136,11 @@ class OpenAIChatClient(VisionClient):
 		self._tokenParameter = _MAX_COMPLETION_TOKENS
 		self._refused: set[str] = set()
 
-	# Addresses and headers.
-
-	def _authHeaders(self) -> dict[str, str]:
-		if not self._apiKey:
-			return {}
-		if self.provider == AZURE:
-			return {"api-key": self._apiKey}
-		return {"Authorization": f"Bearer {self._apiKey}"}
-
-	def _isAzureV1(self) -> bool:
-		return "/openai/v1" in urlsplit(self.baseUrl).path
+	# Addresses.
 
 	def _chatUrl(self) -> tuple[str, dict | None]:
-		if self.provider != AZURE:
-			return self.baseUrl + "/chat/completions", None
-		path = urlsplit(self.baseUrl).path
-		if self._isAzureV1():
-			return self.baseUrl + "/chat/completions", None
-		if "/openai/deployments/" in path:
-			url = self.baseUrl + "/chat/completions"
-		else:
-			url = f"{self.baseUrl}/openai/deployments/{quote(self._requireModel(), safe='')}/chat/completions"
-		return url, {"api-version": self.config.azureApiVersion}
+		"""Where the chat request goes, and the query parameters it needs."""
+		return self.baseUrl + "/chat/completions", None
 
 	def _serverRoot(self) -> str:
 		"""The address without the API's path, where local servers keep their own endpoints."""
@@ -152,11 +152,6 @@ class OpenAIChatClient(VisionClient):
 				break
 		return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
-	def _requireModel(self) -> str:
-		if not self.config.model:
-			raise ModelNotChosen()
-		return self.config.model
-
 	# Requests.
 
 	def _messages(self, conversation: Conversation) -> list[dict]:
@@ -164,15 +159,13 @@ class OpenAIChatClient(VisionClient):
 		if conversation.systemPrompt:
 			messages.append({"role": "system", "content": conversation.systemPrompt})
 		for turn in conversation.requestTurns():
-			if turn.role == USER and turn.image is not None:
+			if turn.role == USER and turn.images:
 				parts: list[dict] = [
 					{
 						"type": "image_url",
-						"image_url": {
-							"url": turn.image.dataUri(),
-							"detail": self.config.imageDetail or "auto",
-						},
+						"image_url": {"url": image.dataUri(), "detail": self.config.imageDetail or "auto"},
 					}
+					for image in turn.images
 				]
 				if turn.text:
 					parts.append({"type": "text", "text": turn.text})
@@ -244,13 +237,19 @@ class OpenAIChatClient(VisionClient):
 		for _attempt in range(len(_OPTIONAL_PARAMETERS) + 1):
 			try:
 				exchange = self._request(
-					"POST", url, json=body, params=params, stream=True, cancelToken=cancelToken
+					"POST",
+					url,
+					json=body,
+					params=params,
+					stream=True,
+					cancelToken=cancelToken,
+					picture=conversation.lastImage,
 				)
 				break
 			except HttpFailure as failure:
 				parameter = self._refusedParameter(failure, body)
 				if parameter is None or not self._adjust(body, parameter):
-					raise self._mapFailure(failure) from None
+					raise self._failures.fromStatus(failure) from None
 		else:  # pragma: no cover - every parameter refused at most once
 			raise UnexpectedResponse(detail="the server refused every variant of the request")
 		yield from self._streamEvents(exchange, SseChatParser(), cancelToken)
@@ -258,23 +257,9 @@ class OpenAIChatClient(VisionClient):
 	# Models.
 
 	def listModels(self, cancelToken: CancelToken | None = None) -> list[ModelInfo]:
-		if self.provider == AZURE and not self._isAzureV1():
-			# Deployments are not listed by the data-plane API; the configured one is all we know.
-			return [ModelInfo(self.config.model, None)] if self.config.model else []
 		answer = self._getJson("GET", self.baseUrl + "/models", cancelToken=cancelToken)
-		entries = None
-		if isinstance(answer, dict):
-			entries = answer.get("data") if isinstance(answer.get("data"), list) else answer.get("models")
-		elif isinstance(answer, list):
-			entries = answer
-		if not isinstance(entries, list):
-			raise UnexpectedResponse(detail=f"/models answered {str(answer)[:300]}")
 		models: dict[str, ModelInfo] = {}
-		for entry in entries:
-			if isinstance(entry, str):
-				entry = {"id": entry}
-			if not isinstance(entry, dict):
-				continue
+		for entry in _modelEntries(answer):
 			name = entry.get("id") or entry.get("name") or entry.get("model")
 			if not isinstance(name, str) or not name:
 				continue
@@ -352,56 +337,54 @@ class OpenAIChatClient(VisionClient):
 		probe: bool = True,
 	) -> CheckReport:
 		report = CheckReport(onLine=onLine)
-		say = report.say
-
-		model = self.config.model
-		if self.provider == AZURE and not self._isAzureV1():
-			if not model:
-				raise ModelNotChosen()
-			say(_("Checking the Azure deployment {model} at {url}.").format(model=model, url=self.displayUrl))
-		else:
-			models: list[ModelInfo] | None
-			try:
-				models = self.listModels(cancelToken)
-			except UnexpectedResponse:
-				models = None  # some servers have no model list; the test picture will tell
-			if models is None:
-				say(_("Connected to {url}; it does not list its models.").format(url=self.displayUrl))
-			else:
-				# Translators: {count} is a number of models.
-				say(
-					_("Connected to {url}; it offers {count} models.").format(
-						url=self.displayUrl, count=len(models)
-					)
-				)
-			if not model:
-				visionModels = [entry.name for entry in models or [] if entry.vision]
-				if visionModels:
-					say(
-						_("Models that can see images: {models}.").format(models=", ".join(visionModels[:20]))
-					)
-				raise ModelNotChosen()
-			found = None
-			for entry in models or []:
-				if entry.name == model or entry.name.removeprefix("models/") == model:
-					found = entry
-					break
-			if found is not None:
-				report.vision = found.vision
-				if found.vision is False:
-					raise ModelCannotSee(model, detail="the model list says it takes no images")
-				if found.vision:
-					say(_("The model {model} is offered and can see images.").format(model=model))
-				else:
-					say(
-						_(
-							"The model {model} is offered; the server does not say whether it can see images."
-						).format(model=model)
-					)
-			elif models:
-				say(_("The model {model} is not in the server's list; trying it anyway.").format(model=model))
+		self._checkModel(report, cancelToken)
 		if probe:
-			say(self._probeLine(*self._probe(cancelToken)))
+			report.say(self._probe(cancelToken))
 			if report.vision is None:
 				report.vision = True
 		return report
+
+	def _checkModel(self, report: CheckReport, cancelToken: CancelToken | None) -> None:
+		"""Says what the server's model list tells about the configured model; raises when it cannot work."""
+		say = report.say
+		try:
+			models: list[ModelInfo] | None = self.listModels(cancelToken)
+		except UnexpectedResponse:
+			models = None  # some servers have no model list; the test picture will tell
+		if models is None:
+			say(_("Connected to {url}; it does not list its models.").format(url=self.displayUrl))
+		else:
+			# Translators: {count} is a number of models.
+			say(
+				_("Connected to {url}; it offers {count} models.").format(
+					url=self.displayUrl, count=len(models)
+				)
+			)
+		model = self.config.model
+		if not model:
+			visionModels = [entry.name for entry in models or [] if entry.vision]
+			if visionModels:
+				say(_("Models that can see images: {models}.").format(models=", ".join(visionModels[:20])))
+			raise ModelNotChosen()
+		found = next(
+			(entry for entry in models or [] if model in (entry.name, entry.name.removeprefix("models/"))),
+			None,
+		)
+		if found is not None:
+			self._sayListedModel(report, found)
+		elif models:
+			say(_("The model {model} is not in the server's list; trying it anyway.").format(model=model))
+
+	def _sayListedModel(self, report: CheckReport, found: ModelInfo) -> None:
+		model = self.config.model
+		report.vision = found.vision
+		if found.vision is False:
+			raise ModelCannotSee(model, detail="the model list says it takes no images")
+		if found.vision:
+			report.say(_("The model {model} is offered and can see images.").format(model=model))
+		else:
+			report.say(
+				_("The model {model} is offered; the server does not say whether it can see images.").format(
+					model=model
+				)
+			)

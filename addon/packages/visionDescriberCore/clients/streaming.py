@@ -14,161 +14,34 @@ The parsers produce `TextDelta` (answer text), `ReasoningDelta` (thinking text, 
 answer) and one final `Finished`. An error the server reports inside a 200 stream comes out as a
 `StreamFailure` for the client to turn into a typed error (it needs to know the provider and model).
 A line that is not what the format promises raises `errors.UnexpectedResponse`.
+
+This module holds the two formats; the events are declared in `streamEvents` and the line and
+think-tag splitting is in `splitters` (both named here too, so callers know one module).
 """
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UnexpectedResponse
+from .splitters import LineSplitter, ThinkTagSplitter
+from .streamEvents import Event, Finished, ParserEvent, ReasoningDelta, StreamFailure, TextDelta
 
-
-@dataclass
-class TextDelta:
-	text: str
-
-
-@dataclass
-class ReasoningDelta:
-	text: str
-
-
-@dataclass
-class Finished:
-	reason: str | None = None  # "stop", "length", "load", ... as the server said
-	usage: dict | None = None  # promptTokens, completionTokens, totalTokens (when known)
-
-
-@dataclass
-class StreamFailure:
-	"""The server reported an error in the middle of a stream (its HTTP status was already 200)."""
-
-	message: str
-	code: str | int | None = None
-	type: str | None = None
-	raw: str = ""
-
-
-Event = TextDelta | ReasoningDelta | Finished
-ParserEvent = TextDelta | ReasoningDelta | Finished | StreamFailure
-
-# A single line longer than this is not a chat stream (it protects memory from an endless body).
-MAX_LINE_BYTES = 32 * 1024 * 1024
+__all__ = [
+	"Event",
+	"Finished",
+	"LineSplitter",
+	"NdjsonChatParser",
+	"ParserEvent",
+	"ReasoningDelta",
+	"SseChatParser",
+	"StreamFailure",
+	"TextDelta",
+	"ThinkTagSplitter",
+]
 
 
 def _trimmed(text: str, limit: int = 300) -> str:
 	return text if len(text) <= limit else text[:limit] + "..."
-
-
-class LineSplitter:
-	"""Splits a byte stream into complete lines, decoded as UTF-8 only once a line is whole."""
-
-	def __init__(self, maxLineBytes: int = MAX_LINE_BYTES):
-		self._buffer = bytearray()
-		self._maxLineBytes = maxLineBytes
-		self._first = True
-
-	def feed(self, data: bytes) -> list[str]:
-		if not data:
-			return []
-		self._buffer += data
-		if b"\n" not in data:
-			if len(self._buffer) > self._maxLineBytes:
-				raise UnexpectedResponse(detail=f"a line longer than {self._maxLineBytes} bytes")
-			return []
-		*complete, rest = self._buffer.split(b"\n")
-		self._buffer = bytearray(rest)
-		return [self._decode(line) for line in complete]
-
-	def finish(self) -> list[str]:
-		"""The last line when the stream ended without a final newline."""
-		if not self._buffer:
-			return []
-		line = self._decode(self._buffer)
-		self._buffer = bytearray()
-		return [line]
-
-	def _decode(self, raw: bytes | bytearray) -> str:
-		if raw.endswith(b"\r"):
-			raw = raw[:-1]
-		text = bytes(raw).decode("utf-8", errors="replace")
-		if self._first:
-			self._first = False
-			text = text.removeprefix("\ufeff")
-		return text
-
-
-_OPEN_TAG = "<think>"
-_CLOSE_TAG = "</think>"
-
-
-class ThinkTagSplitter:
-	"""Moves a `<think>...</think>` block that opens the answer into reasoning.
-
-	Some models (DeepSeek R1 distills, QwQ, Qwen3 on servers that do not separate thinking) write
-	their reasoning inline. Only a block at the very start of the answer counts, so an answer that
-	talks about a `<think>` tag later on (a screenshot of code) is left alone. Tags split across
-	deltas are handled.
-	"""
-
-	_START, _INSIDE, _AFTER, _ANSWER = range(4)
-
-	def __init__(self):
-		self._state = self._START
-		self._pending = ""
-
-	def feed(self, text: str) -> list[TextDelta | ReasoningDelta]:
-		if not text:
-			return []
-		if self._state == self._ANSWER:
-			return [TextDelta(text)]
-		self._pending += text
-		return self._drain()
-
-	def _drain(self) -> list[TextDelta | ReasoningDelta]:
-		events: list[TextDelta | ReasoningDelta] = []
-		if self._state == self._START:
-			stripped = self._pending.lstrip()
-			if not stripped or _OPEN_TAG.startswith(stripped):
-				return events  # only whitespace or part of "<think>" so far: wait
-			if not stripped.startswith(_OPEN_TAG):
-				self._state = self._ANSWER
-				text, self._pending = self._pending, ""
-				return [TextDelta(text)]
-			self._state = self._INSIDE
-			self._pending = stripped[len(_OPEN_TAG) :]
-		if self._state == self._INSIDE:
-			end = self._pending.find(_CLOSE_TAG)
-			if end < 0:
-				# Keep a tail that could be the start of "</think>".
-				keep = len(_CLOSE_TAG) - 1
-				safe = self._pending[:-keep] if len(self._pending) > keep else ""
-				if safe:
-					events.append(ReasoningDelta(safe))
-					self._pending = self._pending[len(safe) :]
-				return events
-			if end:
-				events.append(ReasoningDelta(self._pending[:end]))
-			self._pending = self._pending[end + len(_CLOSE_TAG) :]
-			self._state = self._AFTER
-		if self._state == self._AFTER:
-			stripped = self._pending.lstrip()
-			if stripped:
-				self._state = self._ANSWER
-				events.append(TextDelta(stripped))
-			self._pending = ""
-		return events
-
-	def finish(self) -> list[TextDelta | ReasoningDelta]:
-		pending, self._pending = self._pending, ""
-		if not pending:
-			return []
-		if self._state == self._START:
-			self._state = self._ANSWER
-			return [TextDelta(pending)] if pending.strip() else []
-		if self._state == self._INSIDE:
-			return [ReasoningDelta(pending)]
-		return []
 
 
 def _usageFromOpenAI(usage: Any) -> dict | None:

@@ -5,11 +5,17 @@ bounded so a long chat still fits the model's context, always alternating user/a
 chat templates such as Gemma's reject two user turns in a row) and always keeping the most recent
 image. Follow-up questions add a user turn without an image; the request re-sends the stored,
 already prepared bytes of the earlier turn, so a follow-up never captures again.
+
+A user turn may carry earlier pictures besides its own (`earlierImages`): "what changed?" sends the
+picture from before and the picture now together, to models that take several images. `image` is
+always the turn's newest picture, so everything that asks for "the picture" sees the latest one;
+clients send `images`, oldest first.
 """
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
-from ..media import PreparedImage
+from ..media import ImageSource, PreparedImage
 
 USER = "user"
 ASSISTANT = "assistant"
@@ -20,6 +26,13 @@ class Turn:
 	role: str  # "user" or "assistant"
 	text: str
 	image: PreparedImage | None = None
+	#: Pictures sent before `image` in the same turn, oldest first (only with an image).
+	earlierImages: tuple[PreparedImage, ...] = ()
+
+	@property
+	def images(self) -> tuple[PreparedImage, ...]:
+		"""Every picture of the turn, oldest first, as a client sends them."""
+		return (*self.earlierImages, self.image) if self.image is not None else ()
 
 
 class Conversation:
@@ -41,8 +54,10 @@ class Conversation:
 				return turn.image
 		return None
 
-	def addUserTurn(self, text: str, image: PreparedImage | None = None) -> Turn:
-		turn = Turn(USER, text, image)
+	def addUserTurn(
+		self, text: str, image: PreparedImage | None = None, earlierImages: tuple[PreparedImage, ...] = ()
+	) -> Turn:
+		turn = Turn(USER, text, image, tuple(earlierImages) if image is not None else ())
 		self._turns.append(turn)
 		return turn
 
@@ -100,8 +115,29 @@ class Conversation:
 			if merged and merged[-1].role == turn.role:
 				previous = merged[-1]
 				text = "\n\n".join(part for part in (previous.text, turn.text) if part)
-				merged[-1] = Turn(turn.role, text, turn.image or previous.image)
+				withPictures = turn if turn.image is not None else previous
+				merged[-1] = Turn(turn.role, text, withPictures.image, withPictures.earlierImages)
 			else:
 				merged.append(turn)
 		# A request starts with the user's turn; a leading answer has lost its question.
 		return Conversation._startWithUser(merged)
+
+
+@dataclass
+class Session:
+	"""A conversation about one target and how to look at the target again, kept while NVDA runs."""
+
+	conversation: Conversation
+	source: ImageSource
+	createdAt: float = field(default_factory=time.time)
+
+	@property
+	def lastAnswer(self) -> str:
+		for turn in reversed(self.conversation.turns):
+			if turn.role == ASSISTANT:
+				return turn.text
+		return ""
+
+	@property
+	def title(self) -> str:
+		return f"{time.strftime('%H:%M', time.localtime(self.createdAt))} {self.source.label}"

@@ -7,7 +7,11 @@ preset's name when it was a describe request), and answers are shown without mar
 NVDA reads the history without "star star". Saving as markdown keeps the answers as written.
 
 `Note`s are things the history shows that are not part of the conversation: a question that failed
-(with the error sentence) or was stopped. The dialog keeps them beside the session.
+(with the error sentence) or was stopped (with the part of the answer heard before the stop). The
+dialog keeps them beside the session.
+
+`plainAnswer` is the one plain-text form of an answer: the history, the recent conversations list,
+the dialog's Copy answer and the plugin's copy and repeat commands all use it, so they agree.
 """
 
 import time
@@ -31,7 +35,8 @@ MARKDOWN_EXTENSIONS = (".md", ".markdown")
 @dataclass
 class Note:
 	"""Shown after `position` turns of the conversation: `question` (if it is not in the
-	conversation) and then `text` (an error sentence, or empty for a stopped answer)."""
+	conversation) and then `text`: an error sentence, or for a stopped answer the plain text heard
+	before the stop (empty when nothing had arrived)."""
 
 	kind: str  # ERROR_BLOCK or STOPPED_BLOCK
 	position: int
@@ -102,6 +107,11 @@ def pictureIntro(targetLabel: str) -> str:
 	return _("Picture of {target}.").format(target=targetLabel)
 
 
+def plainAnswer(text: str) -> str:
+	"""An answer as it is spoken, shown and copied: without the markdown symbols ("##", "**", "`")."""
+	return stripMarkdown(text).strip()
+
+
 def conversationBlocks(
 	turns: list[Turn], targetLabel: str = "", context: str = "", notes: list[Note] | tuple = ()
 ) -> list[Block]:
@@ -114,14 +124,19 @@ def conversationBlocks(
 			note = pending.pop(0)
 			if note.question:
 				blocks.append(Block(USER_BLOCK, note.question))
-			blocks.append(Block(note.kind, note.text if note.kind == ERROR_BLOCK else ""))
+			if note.kind == ERROR_BLOCK:
+				blocks.append(Block(ERROR_BLOCK, note.text))
+				continue
+			if note.text:
+				blocks.append(Block(ANSWER_BLOCK, note.text))  # what was heard before the stop
+			blocks.append(Block(STOPPED_BLOCK, ""))
 
 	for index, turn in enumerate(turns):
 		addNotesUpTo(index)
 		if turn.role == USER:
 			blocks.append(Block(USER_BLOCK, requestText(turn, targetLabel, context)))
 		elif turn.role == ASSISTANT:
-			blocks.append(Block(ANSWER_BLOCK, stripMarkdown(turn.text)))
+			blocks.append(Block(ANSWER_BLOCK, plainAnswer(turn.text)))
 	addNotesUpTo(len(turns))
 	return blocks
 
@@ -186,6 +201,7 @@ __all__ = [
 	"conversationBlocks",
 	"isMarkdownPath",
 	"pictureIntro",
+	"plainAnswer",
 	"renderBlocks",
 	"requestText",
 	"speakerName",

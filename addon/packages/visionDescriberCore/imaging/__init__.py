@@ -2,7 +2,8 @@
 
 - `capture`: rectangles of the screen grabbed with mss, clipped and refused where nothing can be seen;
 - `blankDetection`: the guard that keeps a black or flat capture from being described;
-- `imageSources`: image files and the clipboard, read with Pillow;
+- `imageSources`: image files and the clipboard, read with Pillow, huge ones reduced as they are read
+  (JPEG in draft mode, PNG band by band with `bandedPng`), HEIC told apart;
 - `preparation`: scaling and encoding for the model, within a byte budget;
 - `modelGeometry`: what a server does with the pixels it is sent, by kind of rule (pure arithmetic);
 - `modelFamilies`: which rule and figures each model follows, from Ollama's answers or a model id;

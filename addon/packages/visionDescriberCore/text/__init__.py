@@ -1,5 +1,6 @@
 """Text made for speech and display, from a model's markdown.
 
+- `cleaning`: control characters, U+FFFD and other non-text removed from a stream, delta by delta;
 - `phrases`: streamed deltas cut into speakable phrases, markdown stripped;
 - `narration`: drives a stream of deltas through the phrase splitter to a speaker callback;
 - `markdownHtml`: an answer as safe HTML for NVDA's browseable message.

@@ -7,7 +7,9 @@ still writing; with it off, the whole answer is posted once at the end. It retur
 (markdown included) for the conversation, and posts `onFinished(fullText)` when the answer is done.
 
 The caller adapts its stream to plain text deltas: reasoning ("thinking") deltas must be left out,
-they are not the answer.
+they are not the answer. Each delta is cleaned as it arrives (`cleaning.TextCleaner`: no control
+characters, no U+FFFD), so the phrases and the returned text never carry what a synthesizer, a
+braille display or the clipboard cannot take.
 
 Nothing is spoken after a cancel: each posted call checks the token when it runs on the main thread,
 so even phrases already on their way are dropped once `cancel()` has been called there.
@@ -19,6 +21,7 @@ from collections.abc import Callable, Iterable
 
 from ..cancellation import CancelToken
 from ..errors import Cancelled
+from .cleaning import TextCleaner
 from .phrases import MarkdownStripper, PhraseSplitter
 
 Post = Callable[[Callable[[], None]], None]
@@ -43,17 +46,19 @@ class Narrator:
 		self._splitter = splitter or PhraseSplitter()
 		self._splitter.reset()
 		self._stripper = MarkdownStripper()
+		self._cleaner = TextCleaner()
 		self._token = token or CancelToken()
 		self._parts: list[str] = []
 		self._finished = False
 
 	@property
 	def text(self) -> str:
-		"""The raw answer received so far."""
+		"""The raw answer received so far (markdown kept, unspeakable characters removed)."""
 		return "".join(self._parts)
 
 	def feed(self, delta: str) -> None:
 		self._token.raiseIfCancelled()
+		delta = self._cleaner.clean(delta)
 		if not delta:
 			return
 		self._parts.append(delta)

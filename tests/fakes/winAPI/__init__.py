@@ -1,0 +1,1 @@
+"""Fake of NVDA's winAPI package (only the submodules other fakes need)."""
