@@ -212,10 +212,13 @@ def test_cliDescribesTheScreenAndTheWindowArrives(winePython, unpackedAddon, oll
 	assert result.stdout.strip() == "".join(DEFAULT_ANSWER)
 	[request] = ollama.chatRequests()
 	picture = sentImage(request)
-	assert picture.size == (1280, 800)
+	# Gemma 3 reads 896 pixels a side at most, so the 1280x800 screen is sent 896 wide (issue 14).
+	assert picture.size == (896, 800)
 	assert base64.b64decode(request.json["messages"][-1]["images"][0]) == saved.read_bytes()
 	left, top, width, height = testWindow.rect
-	window = picture.convert("RGB").crop((left, top, left + width, top + height))
+	scaleX, scaleY = picture.width / 1280, picture.height / 800
+	box = (left * scaleX, top * scaleY, (left + width) * scaleX, (top + height) * scaleY)
+	window = picture.convert("RGB").crop(tuple(round(v) for v in box)).resize((width, height))
 	assert wordsIn(window) >= EXPECTED_WORDS, "the window's text is not in the picture that was sent"
 
 
