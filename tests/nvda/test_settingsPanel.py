@@ -468,12 +468,6 @@ def fieldsWithoutControl(shown, settingsClass, notShown) -> list[str]:
 #: which come with those commands' NVDA half; remove each from this set when its section is added.
 VOICE_FIELDS_AWAITING_THEIR_SECTION = frozenset(
 	{
-		"watchIntervalMs",
-		"watchTarget",
-		"watchStopWhenTargetLeavesForeground",
-		"watchInterruptOlderReport",
-		"watchTimeLimitMinutes",
-		"watchMaxRequestsPerMinute",
 		"sttBaseUrl",
 		"sttModel",
 		"sttLanguage",

@@ -1,0 +1,609 @@
+"""Watching (G) and "what changed?" (Shift+G) through the plugin, as a blind player meets them.
+
+A real wx window under Xvfb is the game: NVDA's foreground object and navigator are on it (fake
+NVDA objects with its rectangle and a window handle that lives as long as the wx window, see the
+winUser fake). The plugin runs as NVDA starts it, against the fake Ollama on 127.0.0.1; keys go
+NVDA's whole way where speech modes matter (`pressInNvda`). The watch gets a fake clock
+(`GlobalPlugin.watchClock`), so each check is driven by hand (`Game.check()`: the clock moves one
+interval, the watch's tick runs, the test pumps NVDA's main thread until the check and any request
+it made have finished and reported): "one request" means exactly one.
+"""
+
+import threading
+
+import pytest
+import wx
+from pluginDriver import pressInNvda, pumpFor, pumpUntil
+from servers.fakeOllama import NDJSON, ollamaLines, ollamaReply
+from servers.httpServer import Gate, Reply
+from watchHarness import FakeClock, SceneWindow, lastPrompt, rect, sentPicture, text
+
+pytestmark = pytest.mark.display
+
+HANDLE = 0x20020
+FIRST = ["A dark green field at the edge of a forest. ", "Nothing needs attention."]
+FIRST_TEXT = "A dark green field at the edge of a forest. Nothing needs attention."
+MENU = (
+	rect(380, 40, 240, 300, (240, 235, 220)),
+	text(400, 60, "Continue", (0, 0, 0)),
+	text(400, 120, "Quit", (0, 0, 0)),
+)
+ENEMY = rect(60, 120, 120, 120, (250, 0, 250))
+STARTED = "Watching for changes."
+STOPPED = "Stopped watching."
+
+
+class Game:
+	"""The game window, NVDA's objects on it, and the plugin's watch driven check by check."""
+
+	def __init__(self, started):
+		import api
+		import controlTypes
+		import winUser
+		from locationHelper import RectLTWH
+		from nvdaHarness import makeObject
+
+		self.started = started
+		self.plugin = started.plugin
+		self.server = started.server
+		self.clock = FakeClock()
+		self.plugin.watchClock = self.clock
+		self.scene = SceneWindow()
+		box = self.scene.rect
+		self.window = makeObject(
+			"The Forest",
+			controlTypes.Role.WINDOW,
+			RectLTWH(box.left, box.top, box.width, box.height),
+			appName="forest",
+			windowHandle=HANDLE,
+		)
+		winUser.testing.track(HANDLE, self.scene.frame)
+		api.setForegroundObject(self.window)
+		api.setNavigatorObject(self.window)
+
+	@property
+	def watcher(self):
+		return self.plugin.watching.watcher
+
+	def press(self, *keys: str) -> None:
+		"""Keys through the command layer, as NVDA runs them (each key cancels speech first)."""
+		assert pressInNvda(self.plugin, "kb:NVDA+alt+v")
+		for key in keys:
+			assert pressInNvda(self.plugin, key)
+
+	def settle(self) -> None:
+		"""Until the worker is idle and everything it posted has run."""
+		assert pumpUntil(
+			lambda: (
+				not self.plugin.describer.busy
+				and (self.plugin.watching is None or not self.plugin.watching.watcher.busy)
+			),
+			15,
+		), "the watch's job did not finish"
+		pumpFor(0.03)
+
+	def check(self, times: int = 1) -> None:
+		for _ in range(times):
+			watching = self.plugin.watching
+			assert watching is not None, "not watching"
+			self.clock.advance(watching.watcher.options.intervalSeconds)
+			watching.watcher.tick()
+			self.settle()
+
+	def startWatching(self) -> None:
+		"""G, and the first look answered (FIRST)."""
+		self.server.queueChat(ollamaReply(FIRST))
+		self.press("kb:g")
+		self.settle()
+
+	def learn(self) -> None:
+		"""The checks of the first seconds, while the watch learns what moves on this screen."""
+		watching = self.plugin.watching
+		self.check(watching.watcher.options.checks(watching.watcher.options.historySeconds))
+
+	def chats(self) -> list:
+		return self.server.chatRequests()
+
+	def close(self) -> None:
+		self.scene.close()
+
+
+@pytest.fixture
+def game(started):
+	running = Game(started)
+	yield running
+	running.close()
+
+
+def spokenText(started) -> str:
+	return " ".join(started.spoken)
+
+
+# --- G: start, report, stop --------------------------------------------------------------------------
+
+
+def test_gStartsWatchingReportsAChangeAndGStopsIt(game):
+	import api
+	import braille
+	import tones
+	from visionDescriber.speechOutput import SENT_TONE
+	from visionDescriberCore.watch.markerGate import MARKER
+
+	windows = set(wx.GetTopLevelWindows())
+	focus = api.getFocusObject()
+	game.startWatching()
+	assert game.started.spoken[:3] == [STARTED, *[phrase.strip() for phrase in FIRST]]
+	(first,) = game.chats()
+	assert sentPicture(first).size == (640, 400)  # the foreground window, and only it
+	assert SENT_TONE in [beep[:2] for beep in tones.testing.beeps]  # the first look: a model may load
+	game.learn()
+	assert len(game.chats()) == 1  # a screen that sits still sends nothing
+
+	beeps = len(tones.testing.beeps)
+	game.server.queueChat(ollamaReply(["A menu opened ", "with Continue and Quit."]))
+	game.scene.show(*MENU)
+	game.check(2)  # it appears, then it has settled
+	assert len(game.chats()) == 2
+	assert FIRST_TEXT in lastPrompt(game.chats()[1])  # what was said before goes with it
+	assert game.started.spoken[-1] == "A menu opened with Continue and Quit."
+	assert braille.testing.shown() == "A menu opened with Continue and Quit."
+	assert SENT_TONE not in [beep[:2] for beep in tones.testing.beeps[beeps:]]  # later requests are quiet
+
+	# "Nothing important changed" is a marker word: never spoken, never shown.
+	spokenBefore = list(game.started.spoken)
+	game.server.queueChat(ollamaReply(["NO", "CHANGE", "."]))
+	game.scene.show(*MENU, text(400, 180, "Options", (0, 0, 0)))
+	game.check(2)
+	assert len(game.chats()) == 3
+	assert game.started.spoken == spokenBefore
+	assert MARKER not in spokenText(game.started).upper().replace(" ", "")
+	assert "CHANGE" not in braille.testing.shown()
+
+	game.press("kb:g")
+	assert game.started.spoken[-1] == STOPPED
+	assert game.plugin.watching is None
+	game.scene.show(ENEMY)
+	pumpFor(0.2)
+	assert len(game.chats()) == 3
+	# Watching never opened a window nor moved the focus.
+	assert set(wx.GetTopLevelWindows()) == windows | {game.scene.frame}
+	assert api.getFocusObject() is focus
+
+
+def test_aNewChangeCutsOffAnOlderReportStillBeingSpoken(game):
+	import speech
+
+	game.startWatching()
+	game.learn()
+	speech.testing.synthSaysAll()  # the first look has been heard
+	game.server.queueChat(ollamaReply(["A menu opened ", "with Continue and Quit."]))
+	game.scene.show(*MENU)
+	game.check(2)
+	game.server.queueChat(ollamaReply(["An enemy appeared on the left."]))
+	game.scene.show(*MENU, ENEMY)
+	game.check(2)  # the menu's report was never heard to its end: it is cut off
+	assert speech.testing.cutOff == ["A menu opened with Continue and Quit."]
+	assert game.started.spoken[-1] == "An enemy appeared on the left."
+	assert [item for item in speech.testing.pending[-1] if isinstance(item, str)] == [
+		"An enemy appeared on the left."
+	]  # the add-on's own cancel did not silence the new report
+
+
+def test_withInterruptingOffAnOlderReportIsSpokenToItsEnd(game):
+	import speech
+	from pluginDriver import configure
+
+	configure(watchInterruptOlderReport=False)
+	game.startWatching()
+	game.learn()
+	game.server.queueChat(ollamaReply(["A menu opened."]), ollamaReply(["An enemy appeared."]))
+	game.scene.show(*MENU)
+	game.check(2)
+	game.scene.show(*MENU, ENEMY)
+	game.check(2)
+	assert speech.testing.cutOff == []
+	assert game.started.spoken[-2:] == ["A menu opened.", "An enemy appeared."]
+
+
+# --- Why watching stops: one sentence each ---------------------------------------------------------------
+
+
+def test_theWatchedWindowClosingStopsWatching(game):
+	import api
+
+	game.startWatching()
+	game.scene.close()  # the game exits: Windows brings another window to the front
+	api.setForegroundObject(api.getDesktopObject())
+	game.check()
+	assert game.started.spoken[-1] == "The watched window closed, so watching stopped."
+	assert game.plugin.watching is None
+	assert len(game.chats()) == 1
+
+
+@pytest.mark.parametrize("stopWhenNotInFront", [True, False])
+def test_anotherWindowInFrontStopsWatchingOnlyWhenTheSettingSaysSo(game, stopWhenNotInFront):
+	import api
+	import controlTypes
+	from nvdaHarness import makeObject
+	from pluginDriver import configure
+
+	configure(watchStopWhenTargetLeavesForeground=stopWhenNotInFront)
+	game.startWatching()
+	other = makeObject("Chat", controlTypes.Role.WINDOW, None, appName="discord", windowHandle=0x30030)
+	api.setForegroundObject(other)
+	game.check()
+	if stopWhenNotInFront:
+		assert game.started.spoken[-1] == "The watched window is no longer in front, so watching stopped."
+		assert game.plugin.watching is None
+	else:
+		assert game.plugin.watching is not None and game.watcher.active
+		assert "watching stopped" not in spokenText(game.started)
+
+
+def test_lockingWindowsStopsWatchingAndItsRequestAtOnce(game):
+	from winAPI import sessionTracking
+
+	game.startWatching()
+	game.learn()
+	gate = threading.Event()
+	# Cut after the next sentence's first letter: the splitter then knows the first one ended.
+	lines = ollamaLines(["A menu opened. I", "t offers Continue and Quit."])
+	game.server.queueChat(Reply(200, [*lines[:1], Gate(gate), *lines[1:]], NDJSON))
+	game.scene.show(*MENU)
+	game.check()
+	game.clock.advance(1)
+	game.watcher.tick()
+	assert pumpUntil(lambda: "A menu opened." in game.started.spoken)
+	sessionTracking.testing.lock()
+	assert game.plugin.watching is None
+	assert pumpUntil(lambda: not game.plugin.describer.busy, 2)  # the request was cancelled at once
+	gate.set()
+	pumpFor(0.3)
+	assert game.started.spoken[-1] == "Windows is locked, so watching stopped."
+	assert "It offers Continue and Quit." not in spokenText(game.started)
+	sessionTracking.testing.unlock()
+	pumpFor(0.1)
+	assert game.started.spoken[-1] == "Windows is locked, so watching stopped."
+
+
+@pytest.mark.parametrize("era", ["2025.3", "2026.1"])
+def test_screenCurtainStopsWatching(game, era):
+	game.startWatching()
+	turnOnScreenCurtain(era)
+	game.check()
+	assert game.started.spoken[-1] == "Screen Curtain is on, so watching stopped."
+	assert game.plugin.watching is None
+	assert len(game.chats()) == 1
+
+
+def test_watchingStopsAtTheTimeLimit(game):
+	from pluginDriver import configure
+
+	configure(watchTimeLimitMinutes=2)
+	game.startWatching()
+	game.check()
+	game.clock.advance(120)
+	game.watcher.tick()
+	game.settle()
+	assert game.started.spoken[-1] == "Stopped watching after 2 minutes, the time limit in settings."
+	assert game.plugin.watching is None
+
+
+def test_gRefusesUnderScreenCurtainAndNothingIsWatched(game):
+	from visionDescriberCore import errors
+
+	turnOnScreenCurtain("2026.1")
+	game.press("kb:g")
+	assert game.started.spoken[-1] == errors.ScreenCurtainOn().sentence
+	assert game.plugin.watching is None
+	pumpFor(0.1)
+	assert game.chats() == []
+
+
+def turnOnScreenCurtain(era: str) -> None:
+	import config
+	import queueHandler
+
+	if era == "2026.1":
+		config.testing.emulate("2026.1")
+		import screenCurtain
+
+		screenCurtain.initialize()
+		screenCurtain.screenCurtain.enable()
+	else:
+		import vision
+
+		vision.initialize()
+		queueHandler.testing.pump()
+		vision.handler.initializeProvider(vision.handler.getProviderInfo("screenCurtain"))
+
+
+# --- A describe, a question, the follow-up dialog while watching -----------------------------------------
+
+
+def gatedWatchReport(game) -> threading.Event:
+	"""A change whose report is streaming, its first sentence spoken, the rest held back."""
+	gate = threading.Event()
+	lines = ollamaLines(["A menu opened. I", "t offers Continue and Quit."])
+	game.server.queueChat(Reply(200, [*lines[:1], Gate(gate), *lines[1:]], NDJSON))
+	game.scene.show(*MENU)
+	game.check()
+	game.clock.advance(1)
+	game.watcher.tick()
+	assert pumpUntil(lambda: "A menu opened." in game.started.spoken)
+	return gate
+
+
+def test_aDescribeWhileWatchingTakesPrecedenceAndWatchingGoesOnFromItsPicture(game):
+	game.startWatching()
+	game.learn()
+	gate = gatedWatchReport(game)
+	described = "A pause menu over the forest offers Continue and Quit."
+	game.server.queueChat(ollamaReply([described]))
+	game.press("kb:w")  # describe the foreground window
+	game.settle()
+	gate.set()  # the rest of the watch's report arrives too late
+	pumpFor(0.3)
+	assert game.started.spoken[-1] == described
+	assert "It offers Continue and Quit." not in spokenText(game.started)
+	chats = game.chats()
+	assert len(chats) == 3 and "NOCHANGE" not in lastPrompt(chats[2])  # a describe's request
+	assert game.plugin.watching is not None and game.watcher.active and not game.watcher.paused
+	game.check(4)
+	assert len(game.chats()) == 3  # the described picture is where the watch goes on from
+	game.server.queueChat(ollamaReply(["An enemy appeared on the left."]))
+	game.scene.show(*MENU, ENEMY)
+	game.check(2)
+	assert len(game.chats()) == 4
+	assert described in lastPrompt(game.chats()[3])  # the describe's words are what was said
+	assert game.started.spoken[-1] == "An enemy appeared on the left."
+
+
+def test_cancellingADescribeThatTookPrecedenceLetsTheWatchGoOn(game):
+	game.startWatching()
+	game.learn()
+	gate = threading.Event()
+	game.server.queueChat(Reply(200, [*ollamaLines(["A forest. T"], done=False), Gate(gate)], NDJSON))
+	game.press("kb:w")
+	assert pumpUntil(lambda: len(game.chats()) == 2)
+	assert game.watcher.paused
+	game.press("kb:x")
+	assert game.started.spoken[-1] == "Cancelled"
+	game.settle()
+	gate.set()
+	assert not game.watcher.paused  # nothing answered, and still the watch goes on
+	game.server.queueChat(ollamaReply(["An enemy appeared on the left."]))
+	game.scene.show(ENEMY)
+	game.check(2)
+	assert game.started.spoken[-1] == "An enemy appeared on the left."
+
+
+def test_theQuestionDialogKeepsTheWatchWaitingAndItsQuestionTakesPrecedence(game):
+	game.startWatching()
+	game.learn()
+	game.press("kb:q")  # ask about the navigator object: the picture first, then the dialog
+	assert pumpUntil(lambda: game.plugin.questionDialog is not None)
+	assert game.watcher.paused
+	game.check(2)
+	assert len(game.chats()) == 1  # nothing is watched while the dialog covers the screen
+	dialog = game.plugin.questionDialog
+	dialog.questionField.SetValue("Is there an exit?")
+	game.server.queueChat(ollamaReply(["No exit is visible."]))
+	dialog.ProcessEvent(wx.CommandEvent(wx.wxEVT_BUTTON, wx.ID_OK))
+	game.settle()
+	assert game.started.spoken[-1] == "No exit is visible."
+	assert "Is there an exit?" in lastPrompt(game.chats()[-1])
+	assert not game.watcher.paused
+	game.check(3)
+	assert len(game.chats()) == 2
+
+
+def test_theFollowUpDialogWhileWatchingIsAboutTheLatestPictureAndTheWatchWaits(game):
+	from visionDescriber import followUpDialog
+
+	game.startWatching()
+	game.learn()
+	game.server.queueChat(ollamaReply(["A menu opened with Continue and Quit."]))
+	game.scene.show(*MENU)
+	game.check(2)
+	game.press("kb:d")
+	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)
+	dialog = followUpDialog.followUpDialog()
+	assert dialog.session.conversation.lastImage is game.watcher.latestPicture
+	history = dialog.history.GetValue()
+	assert FIRST_TEXT in history and "A menu opened with Continue and Quit." in history
+	assert game.watcher.paused
+
+	game.server.queueChat(ollamaReply(["Continue is at the top."]))
+	dialog.controller.send("Which option is first?")
+	game.settle()
+	question = game.chats()[-1].json["messages"]
+	assert question[-1]["content"] == "Which option is first?"
+	assert [message for message in question if message.get("images")]  # the watch's latest picture
+	assert "Continue is at the top." in game.started.spoken
+
+	game.scene.show(*MENU, ENEMY)
+	game.check(2)
+	assert len(game.chats()) == 3  # the watch waits while the dialog is open
+	dialog.Close()
+	pumpFor(0.1)
+	assert not game.watcher.paused
+	game.server.queueChat(ollamaReply(["An enemy appeared on the left."]))
+	game.check(2)
+	assert game.started.spoken[-1] == "An enemy appeared on the left."
+
+
+# --- Shift+G: what changed? ------------------------------------------------------------------------------
+
+
+def test_shiftGSendsBothPicturesAndIdenticalPicturesNeedNoRequest(game):
+	game.server.queueChat(ollamaReply(["A dark green field."]))
+	game.press("kb:w")
+	game.settle()
+	game.press("kb:shift+g")
+	game.settle()
+	assert game.started.spoken[-1] == "Nothing has changed since the last description."
+	assert len(game.chats()) == 1  # said at once, without asking the model
+
+	game.scene.show(*MENU)
+	game.server.queueChat(ollamaReply(["A menu opened over the field."]))
+	game.press("kb:shift+g")
+	game.settle()
+	compared = game.chats()[1]
+	images = compared.json["messages"][-1]["images"]
+	assert len(images) == 2  # gemma3 looks at both pictures in one request
+	before, after = sentPicture(compared, 0), sentPicture(compared, 1)
+	assert before.getpixel((500, 200)) != (240, 235, 220) and after.getpixel((500, 200)) == (240, 235, 220)
+	assert game.started.spoken[-1] == "A menu opened over the field."
+	game.press("kb:r")
+	assert game.started.spoken[-1] == "A menu opened over the field."
+	game.press("kb:shift+g")  # compared with the new picture now
+	game.settle()
+	assert game.started.spoken[-1] == "Nothing has changed since the last description."
+	assert len(game.chats()) == 2
+
+
+def test_shiftGBeforeAnyDescriptionSaysWhatToDo(game):
+	game.press("kb:shift+g")
+	assert game.started.spoken == [
+		"Describe something on the screen first; then this says what changed since."
+	]
+	pumpFor(0.1)
+	assert game.chats() == []
+
+
+def test_gRightAfterADescriptionStartsFromItAndShiftGWhileWatchingTakesPrecedence(game):
+	described = "A dark green field at the edge of a forest."
+	game.server.queueChat(ollamaReply([described]))
+	game.press("kb:w")
+	game.settle()
+	game.press("kb:g")
+	game.settle()
+	assert game.started.spoken[-1] == STARTED
+	assert len(game.chats()) == 1  # no first look: the description just heard is where it starts
+	game.learn()
+	game.scene.show(*MENU)
+	game.check()  # the menu appears; before the watch reports it, the user asks
+	game.server.queueChat(ollamaReply(["A menu opened."]))
+	game.press("kb:shift+g")
+	game.settle()
+	assert game.started.spoken[-1] == "A menu opened."
+	assert len(game.chats()[-1].json["messages"][-1]["images"]) == 2
+	assert game.plugin.watching is not None and not game.watcher.paused
+	game.check(3)
+	assert len(game.chats()) == 2  # the watch goes on from the compared picture: nothing to repeat
+
+
+# --- Speech modes, braille, a paid service, NVDA exiting ------------------------------------------------
+
+
+def test_onDemandGAndShiftGSayTheirImmediateAnswersAndReportsAreATone(game):
+	import braille
+	import speech
+	import tones
+	from visionDescriber.speechOutput import READY_TONE
+
+	speech.setSpeechMode(speech.SpeechMode.onDemand)
+	game.press("kb:shift+g")
+	assert game.started.spoken == [
+		"Describe something on the screen first; then this says what changed since."
+	]
+	game.startWatching()
+	assert game.started.spoken[-1] == STARTED
+	assert tones.testing.beeps[-1][:2] == READY_TONE  # the first look arrived, unheard
+	assert braille.testing.shown() == FIRST_TEXT
+	game.press("kb:r")
+	assert game.started.spoken[-1] == FIRST_TEXT
+	game.learn()
+	game.server.queueChat(ollamaReply(["A menu opened."]))
+	game.scene.show(*MENU)
+	game.check(2)
+	assert game.started.spoken[-1] == FIRST_TEXT and tones.testing.beeps[-1][:2] == READY_TONE
+	game.press("kb:r")
+	assert game.started.spoken[-1] == "A menu opened."
+	game.press("kb:g")
+	assert game.started.spoken[-1] == STOPPED
+
+	game.server.queueChat(ollamaReply(["A menu over a field."]))
+	game.press("kb:w")
+	game.settle()
+	beeps = len(tones.testing.beeps)
+	game.press("kb:shift+g")
+	game.settle()
+	assert game.started.spoken[-1] == STOPPED
+	assert READY_TONE in [beep[:2] for beep in tones.testing.beeps[beeps:]]
+	game.press("kb:r")
+	assert game.started.spoken[-1] == "Nothing has changed since the last description."
+
+
+KEY = "sk-test-0123456789abcdef"
+
+
+@pytest.fixture
+def paidGame(request, nvdaGui, monkeypatch, tmp_path):
+	from keyrings.alt.file import PlaintextKeyring
+	from pluginDriver import configure, startPlugin
+	from servers.fakeOpenAI import FakeOpenAI
+	from visionDescriberCore.apiKeys import KeyStore, endpointIdFor
+
+	request.getfixturevalue("noThreadLeak")
+	with FakeOpenAI(apiKey=KEY) as server:
+		running = startPlugin(monkeypatch, server, provider="openai", model="gpt-4o-mini")
+		configure(baseUrl=f"{server.url}/v1", watchMaxRequestsPerMinute=1)
+		backend = PlaintextKeyring()
+		backend.file_path = str(tmp_path / "keyring.cfg")
+		running.plugin.keyStore = KeyStore(backend=backend)
+		running.plugin.keyStore.set(endpointIdFor("openai", f"{server.url}/v1"), KEY)
+		game = Game(running)
+		yield game
+		game.close()
+		running.plugin.terminate()
+
+
+def test_withAPaidServiceWatchingSaysSoAndKeepsToTheCap(paidGame):
+	from servers.fakeOpenAI import SSE, sseLines
+
+	game = paidGame
+	game.server.queueChat(Reply(200, sseLines(FIRST), SSE))
+	game.press("kb:g")
+	game.settle()
+	assert game.started.spoken[0] == (
+		"Watching for changes. Each change is a request to OpenAI, which may charge for it; "
+		"at most 1 requests a minute."
+	)
+	assert game.chats()[0].header("authorization") == f"Bearer {KEY}"
+	game.learn()
+	game.scene.show(*MENU)
+	game.check(3)
+	assert len(game.chats()) == 1  # the first look used this minute's one request
+	game.server.queueChat(Reply(200, sseLines(["A menu opened."]), SSE))
+	game.clock.advance(60)
+	game.check()
+	assert len(game.chats()) == 2
+	assert game.started.spoken[-1] == "A menu opened."
+
+
+def test_terminatingEndsTheWatchAndItsTickerSilently(nvdaGui, ollama, monkeypatch):
+	import speech
+	from pluginDriver import configure, startPlugin
+
+	running = startPlugin(monkeypatch, ollama)
+	game = Game(running)
+	running.plugin.watchClock = None  # the real ticker this time
+	configure(watchIntervalMs=250)
+	try:
+		game.startWatching()
+		tickers = [thread for thread in threading.enumerate() if thread.name == "visionDescriber.watchTicker"]
+		assert len(tickers) == 1 and tickers[0].is_alive()
+		watcher = game.watcher
+		pumpFor(0.6)  # the ticker checks by itself; the screen sits still
+		assert watcher.active and len(game.chats()) == 1
+		spoken = list(speech.testing.spoken())
+		running.plugin.terminate()
+		assert not watcher.active and running.plugin.watching is None
+		tickers[0].join(2)
+		assert not tickers[0].is_alive()
+		pumpFor(0.3)
+		assert speech.testing.spoken() == spoken  # NVDA is leaving: nothing is said
+	finally:
+		game.close()
