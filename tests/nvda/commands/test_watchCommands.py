@@ -1,122 +1,33 @@
-"""Watching (G) and "what changed?" (Shift+G) through the plugin, as a blind player meets them.
-
-A real wx window under Xvfb is the game: NVDA's foreground object and navigator are on it (fake
-NVDA objects with its rectangle and a window handle that lives as long as the wx window, see the
-winUser fake). The plugin runs as NVDA starts it, against the fake Ollama on 127.0.0.1; keys go
-NVDA's whole way where speech modes matter (`pressInNvda`). The watch gets a fake clock
-(`GlobalPlugin.watchClock`), so each check is driven by hand (`Game.check()`: the clock moves one
-interval, the watch's tick runs, the test pumps NVDA's main thread until the check and any request
-it made have finished and reported): "one request" means exactly one.
+"""Watching (G) and "what changed?" (Shift+G) through the plugin, as a blind player meets them: G's
+sentences, reports spoken and brailled, the marker never heard, each reason watching stops, Shift+G
+with two pictures and with identical ones, speech modes, a paid service's notice and cap, NVDA
+exiting. The game is a real wx window under Xvfb and the plugin talks to the fake Ollama (or the
+fake OpenAI) on 127.0.0.1; keys go NVDA's whole way (`pressInNvda`), and each check is driven by hand
+(see watchDriver.py). What takes precedence over a watch is in test_watchPrecedence.py.
 """
 
 import threading
 
 import pytest
 import wx
-from pluginDriver import pressInNvda, pumpFor, pumpUntil
-from servers.fakeOllama import NDJSON, ollamaLines, ollamaReply
-from servers.httpServer import Gate, Reply
-from watchHarness import FakeClock, SceneWindow, lastPrompt, rect, sentPicture, text
+from pluginDriver import pumpFor, pumpUntil
+from servers.fakeOllama import ollamaReply
+from servers.httpServer import Reply
+from watchDriver import (
+	ENEMY,
+	FIRST,
+	FIRST_TEXT,
+	MENU,
+	STARTED,
+	STOPPED,
+	Game,
+	gatedWatchReport,
+	spokenText,
+	turnOnScreenCurtain,
+)
+from watchHarness import lastPrompt, sentPicture, text
 
 pytestmark = pytest.mark.display
-
-HANDLE = 0x20020
-FIRST = ["A dark green field at the edge of a forest. ", "Nothing needs attention."]
-FIRST_TEXT = "A dark green field at the edge of a forest. Nothing needs attention."
-MENU = (
-	rect(380, 40, 240, 300, (240, 235, 220)),
-	text(400, 60, "Continue", (0, 0, 0)),
-	text(400, 120, "Quit", (0, 0, 0)),
-)
-ENEMY = rect(60, 120, 120, 120, (250, 0, 250))
-STARTED = "Watching for changes."
-STOPPED = "Stopped watching."
-
-
-class Game:
-	"""The game window, NVDA's objects on it, and the plugin's watch driven check by check."""
-
-	def __init__(self, started):
-		import api
-		import controlTypes
-		import winUser
-		from locationHelper import RectLTWH
-		from nvdaHarness import makeObject
-
-		self.started = started
-		self.plugin = started.plugin
-		self.server = started.server
-		self.clock = FakeClock()
-		self.plugin.watchClock = self.clock
-		self.scene = SceneWindow()
-		box = self.scene.rect
-		self.window = makeObject(
-			"The Forest",
-			controlTypes.Role.WINDOW,
-			RectLTWH(box.left, box.top, box.width, box.height),
-			appName="forest",
-			windowHandle=HANDLE,
-		)
-		winUser.testing.track(HANDLE, self.scene.frame)
-		api.setForegroundObject(self.window)
-		api.setNavigatorObject(self.window)
-
-	@property
-	def watcher(self):
-		return self.plugin.watching.watcher
-
-	def press(self, *keys: str) -> None:
-		"""Keys through the command layer, as NVDA runs them (each key cancels speech first)."""
-		assert pressInNvda(self.plugin, "kb:NVDA+alt+v")
-		for key in keys:
-			assert pressInNvda(self.plugin, key)
-
-	def settle(self) -> None:
-		"""Until the worker is idle and everything it posted has run."""
-		assert pumpUntil(
-			lambda: (
-				not self.plugin.describer.busy
-				and (self.plugin.watching is None or not self.plugin.watching.watcher.busy)
-			),
-			15,
-		), "the watch's job did not finish"
-		pumpFor(0.03)
-
-	def check(self, times: int = 1) -> None:
-		for _ in range(times):
-			watching = self.plugin.watching
-			assert watching is not None, "not watching"
-			self.clock.advance(watching.watcher.options.intervalSeconds)
-			watching.watcher.tick()
-			self.settle()
-
-	def startWatching(self) -> None:
-		"""G, and the first look answered (FIRST)."""
-		self.server.queueChat(ollamaReply(FIRST))
-		self.press("kb:g")
-		self.settle()
-
-	def learn(self) -> None:
-		"""The checks of the first seconds, while the watch learns what moves on this screen."""
-		watching = self.plugin.watching
-		self.check(watching.watcher.options.checks(watching.watcher.options.historySeconds))
-
-	def chats(self) -> list:
-		return self.server.chatRequests()
-
-	def close(self) -> None:
-		self.scene.close()
-
-
-@pytest.fixture
-def game(started):
-	running = Game(started)
-	yield running
-	running.close()
-
-
-def spokenText(started) -> str:
-	return " ".join(started.spoken)
 
 
 # --- G: start, report, stop --------------------------------------------------------------------------
@@ -245,15 +156,7 @@ def test_lockingWindowsStopsWatchingAndItsRequestAtOnce(game):
 
 	game.startWatching()
 	game.learn()
-	gate = threading.Event()
-	# Cut after the next sentence's first letter: the splitter then knows the first one ended.
-	lines = ollamaLines(["A menu opened. I", "t offers Continue and Quit."])
-	game.server.queueChat(Reply(200, [*lines[:1], Gate(gate), *lines[1:]], NDJSON))
-	game.scene.show(*MENU)
-	game.check()
-	game.clock.advance(1)
-	game.watcher.tick()
-	assert pumpUntil(lambda: "A menu opened." in game.started.spoken)
+	gate = gatedWatchReport(game)
 	sessionTracking.testing.lock()
 	assert game.plugin.watching is None
 	assert pumpUntil(lambda: not game.plugin.describer.busy, 2)  # the request was cancelled at once
@@ -298,139 +201,6 @@ def test_gRefusesUnderScreenCurtainAndNothingIsWatched(game):
 	assert game.plugin.watching is None
 	pumpFor(0.1)
 	assert game.chats() == []
-
-
-def turnOnScreenCurtain(era: str) -> None:
-	import config
-	import queueHandler
-
-	if era == "2026.1":
-		config.testing.emulate("2026.1")
-		import screenCurtain
-
-		screenCurtain.initialize()
-		screenCurtain.screenCurtain.enable()
-	else:
-		import vision
-
-		vision.initialize()
-		queueHandler.testing.pump()
-		vision.handler.initializeProvider(vision.handler.getProviderInfo("screenCurtain"))
-
-
-# --- A describe, a question, the follow-up dialog while watching -----------------------------------------
-
-
-def gatedWatchReport(game) -> threading.Event:
-	"""A change whose report is streaming, its first sentence spoken, the rest held back."""
-	gate = threading.Event()
-	lines = ollamaLines(["A menu opened. I", "t offers Continue and Quit."])
-	game.server.queueChat(Reply(200, [*lines[:1], Gate(gate), *lines[1:]], NDJSON))
-	game.scene.show(*MENU)
-	game.check()
-	game.clock.advance(1)
-	game.watcher.tick()
-	assert pumpUntil(lambda: "A menu opened." in game.started.spoken)
-	return gate
-
-
-def test_aDescribeWhileWatchingTakesPrecedenceAndWatchingGoesOnFromItsPicture(game):
-	game.startWatching()
-	game.learn()
-	gate = gatedWatchReport(game)
-	described = "A pause menu over the forest offers Continue and Quit."
-	game.server.queueChat(ollamaReply([described]))
-	game.press("kb:w")  # describe the foreground window
-	game.settle()
-	gate.set()  # the rest of the watch's report arrives too late
-	pumpFor(0.3)
-	assert game.started.spoken[-1] == described
-	assert "It offers Continue and Quit." not in spokenText(game.started)
-	chats = game.chats()
-	assert len(chats) == 3 and "NOCHANGE" not in lastPrompt(chats[2])  # a describe's request
-	assert game.plugin.watching is not None and game.watcher.active and not game.watcher.paused
-	game.check(4)
-	assert len(game.chats()) == 3  # the described picture is where the watch goes on from
-	game.server.queueChat(ollamaReply(["An enemy appeared on the left."]))
-	game.scene.show(*MENU, ENEMY)
-	game.check(2)
-	assert len(game.chats()) == 4
-	assert described in lastPrompt(game.chats()[3])  # the describe's words are what was said
-	assert game.started.spoken[-1] == "An enemy appeared on the left."
-
-
-def test_cancellingADescribeThatTookPrecedenceLetsTheWatchGoOn(game):
-	game.startWatching()
-	game.learn()
-	gate = threading.Event()
-	game.server.queueChat(Reply(200, [*ollamaLines(["A forest. T"], done=False), Gate(gate)], NDJSON))
-	game.press("kb:w")
-	assert pumpUntil(lambda: len(game.chats()) == 2)
-	assert game.watcher.paused
-	game.press("kb:x")
-	assert game.started.spoken[-1] == "Cancelled"
-	game.settle()
-	gate.set()
-	assert not game.watcher.paused  # nothing answered, and still the watch goes on
-	game.server.queueChat(ollamaReply(["An enemy appeared on the left."]))
-	game.scene.show(ENEMY)
-	game.check(2)
-	assert game.started.spoken[-1] == "An enemy appeared on the left."
-
-
-def test_theQuestionDialogKeepsTheWatchWaitingAndItsQuestionTakesPrecedence(game):
-	game.startWatching()
-	game.learn()
-	game.press("kb:q")  # ask about the navigator object: the picture first, then the dialog
-	assert pumpUntil(lambda: game.plugin.questionDialog is not None)
-	assert game.watcher.paused
-	game.check(2)
-	assert len(game.chats()) == 1  # nothing is watched while the dialog covers the screen
-	dialog = game.plugin.questionDialog
-	dialog.questionField.SetValue("Is there an exit?")
-	game.server.queueChat(ollamaReply(["No exit is visible."]))
-	dialog.ProcessEvent(wx.CommandEvent(wx.wxEVT_BUTTON, wx.ID_OK))
-	game.settle()
-	assert game.started.spoken[-1] == "No exit is visible."
-	assert "Is there an exit?" in lastPrompt(game.chats()[-1])
-	assert not game.watcher.paused
-	game.check(3)
-	assert len(game.chats()) == 2
-
-
-def test_theFollowUpDialogWhileWatchingIsAboutTheLatestPictureAndTheWatchWaits(game):
-	from visionDescriber import followUpDialog
-
-	game.startWatching()
-	game.learn()
-	game.server.queueChat(ollamaReply(["A menu opened with Continue and Quit."]))
-	game.scene.show(*MENU)
-	game.check(2)
-	game.press("kb:d")
-	assert pumpUntil(lambda: followUpDialog.followUpDialog() is not None)
-	dialog = followUpDialog.followUpDialog()
-	assert dialog.session.conversation.lastImage is game.watcher.latestPicture
-	history = dialog.history.GetValue()
-	assert FIRST_TEXT in history and "A menu opened with Continue and Quit." in history
-	assert game.watcher.paused
-
-	game.server.queueChat(ollamaReply(["Continue is at the top."]))
-	dialog.controller.send("Which option is first?")
-	game.settle()
-	question = game.chats()[-1].json["messages"]
-	assert question[-1]["content"] == "Which option is first?"
-	assert [message for message in question if message.get("images")]  # the watch's latest picture
-	assert "Continue is at the top." in game.started.spoken
-
-	game.scene.show(*MENU, ENEMY)
-	game.check(2)
-	assert len(game.chats()) == 3  # the watch waits while the dialog is open
-	dialog.Close()
-	pumpFor(0.1)
-	assert not game.watcher.paused
-	game.server.queueChat(ollamaReply(["An enemy appeared on the left."]))
-	game.check(2)
-	assert game.started.spoken[-1] == "An enemy appeared on the left."
 
 
 # --- Shift+G: what changed? ------------------------------------------------------------------------------
