@@ -16,7 +16,8 @@ report is kept on the plugin (`plugin.lastReport`), so R can say it.
 The target check runs before each check: a secure screen, a locked Windows or Screen Curtain stop
 the watch, and so does the watched window closing (`winUser.isWindow` on the window handle of the
 object watched) or, with the setting, another window coming to the front (the handle of
-`api.getForegroundObject()` against the one in front when the watch started). A monitor has no
+`api.getForegroundObject()` against the one in front when the watch started; NVDA's own windows,
+such as its menu or the add-on's dialog that has just closed, do not count). A monitor has no
 window: only the first three apply to it.
 
 Giving way. A describe, a question, "what changed?", the follow-up dialog and the question dialog
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import addonHandler
 import api
+import globalVars
 import languageHandler
 import winUser
 from logHandler import log
@@ -210,7 +212,7 @@ class Watching:
 			return StopReason.SCREEN_CURTAIN
 		if self._windowHandle and not winUser.isWindow(self._windowHandle):
 			return StopReason.TARGET_CLOSED
-		if self._frontHandle and _foregroundHandle() != self._frontHandle:
+		if self._frontHandle and not _stillInFront(self._frontHandle):
 			return StopReason.TARGET_LEFT_FOREGROUND
 		return None
 
@@ -283,6 +285,20 @@ def _windowsOf(target: targets.Target, stopWhenNotInFront: bool) -> tuple[int, i
 def _foregroundHandle() -> int:
 	foreground = api.getForegroundObject()
 	return targets.readFacts(foreground).windowHandle if foreground is not None else 0
+
+
+def _stillInFront(handle: int) -> bool:
+	"""The window is in front, or one of NVDA's own is (NVDA's menu, or the add-on's dialog that has
+	just closed, before Windows has told NVDA the game is back in front): not another application."""
+	foreground = api.getForegroundObject()
+	if foreground is None:
+		return False
+	try:
+		if foreground.processID == globalVars.appPid:
+			return True
+	except Exception:
+		log.debugWarning("Vision Describer: the foreground object's process is unknown", exc_info=True)
+	return targets.readFacts(foreground).windowHandle == handle
 
 
 # --- What the describe commands ask ------------------------------------------------------------------

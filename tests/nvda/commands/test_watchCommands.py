@@ -25,7 +25,7 @@ from watchDriver import (
 	spokenText,
 	turnOnScreenCurtain,
 )
-from watchHarness import lastPrompt, sentPicture, text
+from watchHarness import FakeClock, lastPrompt, sentPicture, text
 
 pytestmark = pytest.mark.display
 
@@ -177,6 +177,48 @@ def test_screenCurtainStopsWatching(game, era):
 	assert game.started.spoken[-1] == "Screen Curtain is on, so watching stopped."
 	assert game.plugin.watching is None
 	assert len(game.chats()) == 1
+
+
+def test_aBlackPictureStopsWatchingAndSaysToUseBorderlessMode(started):
+	import api
+	import controlTypes
+	from locationHelper import RectLTWH
+	from nvdaHarness import makeObject
+	from pluginDriver import waitUntilPainted
+
+	frame = wx.Frame(None, style=wx.BORDER_NONE)
+	frame.SetBackgroundColour(wx.Colour(0, 0, 0))
+	frame.ShowFullScreen(True)  # a game in exclusive full screen looks black to screen capture
+	try:
+		left, top, width, height = waitUntilPainted(frame, (0, 0, 0))
+		game = makeObject(
+			"Dungeon", controlTypes.Role.WINDOW, RectLTWH(left, top, width, height), windowHandle=0x70070
+		)
+		api.setForegroundObject(game)
+		started.plugin.watchClock = FakeClock()
+		started.plugin.script_startOrStopWatching(None)
+		assert pumpUntil(lambda: started.plugin.watching is None)
+		assert started.spoken == [
+			"Watching for changes.",
+			"The picture is black, so watching stopped. A game in exclusive full screen looks black to "
+			"screen capture: switch the game to borderless or windowed mode.",
+		]
+		assert started.server.requests == []
+	finally:
+		frame.Destroy()
+
+
+def test_aFailureStopsWatchingWithItsSentence(game):
+	from servers.fakeOllama import ollamaError
+
+	game.server.queueChat(ollamaError("model 'gemma3:4b' not found", 404))
+	game.press("kb:g")
+	game.settle()
+	assert game.started.spoken == [
+		STARTED,
+		"The model gemma3:4b is not installed. Run: ollama pull gemma3:4b Watching stopped.",
+	]
+	assert game.plugin.watching is None
 
 
 def test_watchingStopsAtTheTimeLimit(game):

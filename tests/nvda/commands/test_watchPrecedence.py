@@ -4,6 +4,7 @@ watch waiting while they are open, and the watch goes on afterwards, from the an
 it was of the watched window. Driven check by check as in test_watchCommands.py (see watchDriver.py).
 """
 
+import os
 import threading
 
 import pytest
@@ -85,6 +86,9 @@ def test_theQuestionDialogKeepsTheWatchWaitingAndItsQuestionTakesPrecedence(game
 
 
 def test_theFollowUpDialogWhileWatchingIsAboutTheLatestPictureAndTheWatchWaits(game):
+	import api
+	import controlTypes
+	from nvdaHarness import makeObject
 	from visionDescriber import followUpDialog
 
 	game.startWatching()
@@ -111,6 +115,10 @@ def test_theFollowUpDialogWhileWatchingIsAboutTheLatestPictureAndTheWatchWaits(g
 	game.scene.show(*MENU, ENEMY)
 	game.check(2)
 	assert len(game.chats()) == 3  # the watch waits while the dialog is open
+	ownWindow = makeObject(
+		"Vision Describer conversation", controlTypes.Role.DIALOG, None, processID=os.getpid()
+	)
+	api.setForegroundObject(ownWindow)  # NVDA's own window is in front until Windows says otherwise
 	dialog.Close()
 	pumpFor(0.1)
 	assert not game.watcher.paused
