@@ -219,6 +219,22 @@ def test_lockingWindowsNotifiesAndBlocksActions():
 	assert openDialog() is None
 
 
+# --- window handles (winUser.isWindow: user32 IsWindow) ------------------------------------------
+
+
+def test_aWindowHandleNamesAWindowUntilTheWindowIsDestroyed(nvdaGui):
+	import winUser
+
+	frame = wx.Frame(None)
+	winUser.testing.track(0x40040, frame)
+	assert winUser.isWindow(0x40040)
+	assert winUser.isWindow(0x50050)  # a handle NVDA handed out: its window exists
+	assert not winUser.isWindow(0)
+	frame.Destroy()
+	wx.GetApp().Yield(True)  # wx destroys a top-level window once idle
+	assert not winUser.isWindow(0x40040)
+
+
 # --- config values validated when read (config/__init__.py AggregatedSection.__getitem__) --------
 
 

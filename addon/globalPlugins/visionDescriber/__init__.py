@@ -8,7 +8,8 @@ key store, the log bridge and the command layer; `terminate` ends them in that o
 
 The commands are not written here: each is one record in commandTable.py, which also makes the
 `script_*` methods NVDA's Input Gestures dialog lists; the layer (NVDA+alt+v, then a letter) is
-commandLayer.py; the handlers are in describeCommands.py and resultCommands.py.
+commandLayer.py; the handlers are in describeCommands.py, resultCommands.py and watchCommands.py
+(the running watch, if any, is `watching.Watching`, held in `self.watching`).
 """
 
 import addonHandler
@@ -31,8 +32,9 @@ from visionDescriberCore import apiKeys, i18n  # noqa: E402
 from visionDescriberCore.describing import Describer  # noqa: E402
 from visionDescriberCore.errors import KeyStoreUnavailable, SecureScreen, WindowsLocked  # noqa: E402
 from visionDescriberCore.settings import Settings  # noqa: E402
+from visionDescriberCore.watch.options import StopReason  # noqa: E402
 
-from . import commandLayer, commandTable, logBridge, panelServices, savedSettings, screenState  # noqa: E402
+from . import commandLayer, commandTable, logBridge, panelServices, savedSettings, screenState, watching  # noqa: E402
 from .describeCommands import DescribeRun, closeQuestionDialog  # noqa: E402
 from .questionDialog import QuestionDialog  # noqa: E402
 from .resultCommands import closeFollowUpDialog  # noqa: E402
@@ -63,6 +65,8 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 	#: The core's image preparation and blank check; None means the core's own. Tests may inject.
 	prepare = None
 	checkNotBlank = None
+	#: A watch's clock (time.monotonic when None); tests give one and tick the watch by hand.
+	watchClock = None
 
 	def __init__(self):
 		super().__init__()
@@ -75,6 +79,9 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		self.lastRun: DescribeRun | None = None
 		#: The question dialog while one is open (asking before the picture is sent).
 		self.questionDialog: QuestionDialog | None = None
+		#: The watch G started, while it runs; the last change a watch or "what changed?" reported.
+		self.watching: watching.Watching | None = None
+		self.lastReport: watching.Report | None = None
 		post_sessionLockStateChanged.register(self._onSessionLockStateChanged)
 		if libraryStatus.ready and not screenState.isSecureScreen() and self.getSettings().warmUpOnStart:
 			self.describer.warmUp()
@@ -97,6 +104,7 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		try:
 			post_sessionLockStateChanged.unregister(self._onSessionLockStateChanged)
 			self.layer.leave()
+			watching.stopWatching(self, StopReason.TERMINATED)  # says nothing
 			self.speech.terminate()
 			# The worker first: nothing may be spoken or shown once NVDA is leaving.
 			if not self.describer.terminate(timeout=1.0):
@@ -163,7 +171,8 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		once, with its speech and its waiting tones, and nothing it would have opened opens (the
 		follow-up dialog a double press asked for is forgotten). The add-on's windows close: the
 		question dialog holds a picture not yet sent, and the follow-up dialog would otherwise wait
-		for an answer that was cancelled (its conversations are kept: D opens it again). Nothing is
+		for an answer that was cancelled (its conversations are kept: D opens it again). A watch stops
+		and says so in one sentence (it would otherwise be taken for still running); nothing else is
 		said: the lock screen speaks for itself."""
 		if not isNowLocked:
 			return
@@ -173,10 +182,12 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		if self.lastRun is not None:
 			self.lastRun.openDialogWhenDone = False
 		if self.describer.cancel():
-			log.info("Vision Describer: Windows was locked; the description being made was cancelled")
+			log.info("Vision Describer: Windows was locked; the request being made was cancelled")
 			self.speech.silence()
 		else:
 			self.speech.stopWaiting()
+		# Last, so that its one sentence is not cut off with the description's speech.
+		watching.stopWatching(self, StopReason.LOCKED)
 
 	# --- The command layer --------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import addonHandler
 import scriptHandler
 
-from . import commandLayer, describeCommands, resultCommands, targets
+from . import commandLayer, describeCommands, resultCommands, targets, watchCommands
 
 if TYPE_CHECKING:
 	from . import GlobalPlugin
@@ -180,6 +180,26 @@ COMMANDS: tuple[Command, ...] = (
 		# Translators: Describes a command in NVDA's Input Gestures dialog.
 		description=_("Opens follow-up questions about the last description"),
 		handler=resultCommands.followUp,
+	),
+	Command(
+		name="startOrStopWatching",
+		keys=("kb:g",),
+		# Translators: Command layer help: what the key does.
+		helpWord=_("watch for changes, or stop"),
+		description=_(
+			# Translators: Describes a command in NVDA's Input Gestures dialog.
+			"Starts watching the screen and saying what changes; pressed again, stops watching"
+		),
+		handler=watchCommands.startOrStopWatching,
+	),
+	Command(
+		name="sayWhatChanged",
+		keys=("kb:shift+g",),
+		# Translators: Command layer help: what the key does.
+		helpWord=_("what changed"),
+		# Translators: Describes a command in NVDA's Input Gestures dialog.
+		description=_("Says what has changed on the screen since the last description"),
+		handler=watchCommands.sayWhatChanged,
 	),
 	Command(
 		name="cancel",

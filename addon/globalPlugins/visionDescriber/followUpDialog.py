@@ -23,6 +23,8 @@ listener there too. Only a saved file is written on another thread, so the main 
 on the disk.
 """
 
+from collections.abc import Callable
+
 import addonHandler
 import gui
 import wx
@@ -42,6 +44,8 @@ class FollowUpDialogs:
 	def __init__(self):
 		self._dialog: FollowUpDialog | None = None
 		self._memory: ConversationMemory | None = None
+		#: Called with the conversation shown when the open dialog closes (see whenClosed).
+		self._whenClosed: list[Callable[[Session | None], None]] = []
 
 	@property
 	def dialog(self) -> FollowUpDialog | None:
@@ -77,11 +81,26 @@ class FollowUpDialogs:
 		"""Closes the dialog and forgets its notes; an answer still on its way is ignored."""
 		dialog = self.dialog
 		self._dialog = None
+		session = dialog.session if dialog is not None else None
 		if dialog is not None:
 			dialog.Destroy()
 		if self._memory is not None and self._memory.exchange is not None:
 			self._memory.exchange.detach()
 		self._memory = None
+		self._tellClosed(session)
+
+	def whenClosed(self, callback: Callable[[Session | None], None]) -> None:
+		"""callback(session shown) once the open dialog closes, however it closes; at once, with None,
+		when no dialog is open. (A watch waits while the dialog is open.)"""
+		if self.dialog is None:
+			callback(None)
+			return
+		self._whenClosed.append(callback)
+
+	def _tellClosed(self, session: Session | None) -> None:
+		waiting, self._whenClosed = self._whenClosed, []
+		for callback in waiting:
+			callback(session)
 
 	def _openController(self) -> FollowUpController | None:
 		dialog = self.dialog
@@ -90,6 +109,7 @@ class FollowUpDialogs:
 	def _closed(self, dialog: FollowUpDialog) -> None:
 		if self._dialog is dialog:
 			self._dialog = None
+			self._tellClosed(dialog.session)
 
 
 #: The add-on's one owner, behind the functions the plugin calls.
@@ -105,6 +125,11 @@ def showFollowUpDialog(describer: Describer, session: Session | None, speechOutp
 def closeFollowUpDialog() -> None:
 	"""Closes the dialog and forgets its notes; the plugin calls this when it terminates."""
 	dialogs.close()
+
+
+def whenClosed(callback: Callable[[Session | None], None]) -> None:
+	"""callback(session shown) once the open dialog closes; at once, with None, if none is open."""
+	dialogs.whenClosed(callback)
 
 
 def followUpDialog() -> FollowUpDialog | None:
@@ -129,4 +154,5 @@ __all__ = [
 	"followUpDialog",
 	"refreshRecent",
 	"showFollowUpDialog",
+	"whenClosed",
 ]

@@ -132,9 +132,14 @@ class SpeechOutput:
 	def cancelAndSay(self, text: str) -> None:
 		"""Cuts off what is being spoken to say text now (a voice question starting, a newer report).
 		Not the user's cancel: a streaming answer is not silenced by it."""
+		self.interrupt()
+		self.say(text)
+
+	def interrupt(self) -> None:
+		"""Cuts off what is being spoken, as the add-on's own cancel (a newer watch report's first
+		phrase follows): nothing streaming is silenced by it."""
 		with self._ownSpeech():
 			speech.cancelSpeech()
-		self.say(text)
 
 	def error(self, error: VisionDescriberError) -> bool:
 		"""Says the error's sentence (the error tone when it cannot be heard); True when heard."""

@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core"))
 from clientHelpers import noThreadLeak  # noqa: E402, F401 - registers the fixture
 from pluginDriver import RED, pointNavigatorAt, showPicture, startPlugin, waitUntilPainted  # noqa: E402
 from servers.fakeOllama import FakeOllama  # noqa: E402
+from watchDriver import Game  # noqa: E402
 
 
 @pytest.fixture
@@ -32,6 +33,15 @@ def started(nvdaGui, ollama, monkeypatch):
 	running.plugin.terminate()
 	# NVDA says "blank" for an empty message: the add-on never sends one.
 	assert not [text for text in ui.testing.messages if not text or text.isspace()]
+
+
+@pytest.fixture
+def game(started):
+	"""A game window in front, under NVDA's navigator, whose watch is driven check by check
+	(watchDriver.py)."""
+	running = Game(started)
+	yield running
+	running.close()
 
 
 @pytest.fixture

@@ -256,19 +256,21 @@ def test_everyCommandLeavesTheLayerAnnounceReadyIncluded(recordingPlugin, monkey
 # --- Letters kept for the coming commands ----------------------------------------------------------------
 
 
-def test_theLettersForAskingAloudAndWatchingStayFree(started):
+def test_theLettersForAskingAloudAndWatchingBelongToTheirCommandsOnly(started):
 	import inputCore
 	import tones
 	from visionDescriber import commandLayer
 
-	reserved = {inputCore.normalizeGestureIdentifier(key) for key in commandLayer.RESERVED_KEYS}
-	assert reserved == {"kb:a", "kb:g", "kb:g+shift"}
-	used = {
-		inputCore.normalizeGestureIdentifier(key)
-		for key in commandLayer.layerGestures(started.plugin.commands)
-	}
-	assert not used & reserved
-	for key in commandLayer.RESERVED_KEYS:  # until those commands exist: an unknown key
-		assert execute("kb:NVDA+alt+v") and execute(key)
-		assert tones.testing.beeps[-1][:2] == commandLayer.UNKNOWN_KEY_TONE
+	normalize = inputCore.normalizeGestureIdentifier
+	reserved = {normalize(key): name for key, name in commandLayer.RESERVED_KEYS.items()}
+	assert reserved == {"kb:a": "askAloud", "kb:g": "startOrStopWatching", "kb:g+shift": "sayWhatChanged"}
+	used = {normalize(key): name for key, name in commandLayer.layerGestures(started.plugin.commands).items()}
+	for key, name in reserved.items():
+		assert used.get(key, name) == name, f"{key} is kept for {name}"
+	assert {"kb:g", "kb:g+shift"} <= set(used)  # the watching commands exist
+	for key, name in commandLayer.RESERVED_KEYS.items():
+		if normalize(key) in used:
+			continue
+		assert execute("kb:NVDA+alt+v") and execute(key)  # until its command exists: an unknown key
+		assert tones.testing.beeps[-1][:2] == commandLayer.UNKNOWN_KEY_TONE, name
 	assert started.spoken == []

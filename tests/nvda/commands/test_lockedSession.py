@@ -34,6 +34,8 @@ COMMANDS = [
 	"showLastResult",
 	"copyLastResult",
 	"followUp",
+	"startOrStopWatching",
+	"sayWhatChanged",
 	"cancel",
 	"openSettings",
 	"layerHelp",
