@@ -45,15 +45,20 @@ addonHandler.initTranslation()
 class DescribeRun:
 	"""One describe command, from the key press to its answer or error."""
 
-	#: Which command: the target kind for a describe ("navigator"), "ask:<kind>" for a question.
+	#: Which command: the target kind for a describe ("navigator"), "ask:<kind>" for a question,
+	#: "voice" for a spoken question (voiceCommands.py).
 	command: str
 	startedAt: float
-	target: targets.Target
+	#: What was captured; None for a question about the last conversation's picture.
+	target: targets.Target | None
 	session: Session | None = None
 	finished: bool = False
 	failed: bool = False
 	#: Pressed twice: open the follow-up dialog on this result when it has been heard.
 	openDialogWhenDone: bool = False
+	#: "Open the follow-up dialog after each description" applies (not to spoken questions, whose
+	#: point is to need no window).
+	offersDialog: bool = True
 	#: The error it ended with, and whether its sentence could be spoken (R says it otherwise).
 	error: VisionDescriberError | None = None
 	errorHeard: bool = True
@@ -123,7 +128,7 @@ def describe(plugin: "GlobalPlugin", kind: str) -> None:
 		return
 	if _busy(plugin):
 		return
-	target = _resolve(plugin, kind)
+	target = resolveTarget(plugin, kind)
 	if target is None:
 		return
 	run = DescribeRun(kind, now, target)
@@ -154,6 +159,8 @@ def _afterAnswer(plugin: "GlobalPlugin", run: DescribeRun) -> None:
 	if run.openDialogWhenDone:
 		resultCommands.openFollowUp(plugin, run.session)
 		return
+	if not run.offersDialog or run.target is None:
+		return
 	settings = plugin.getSettings()
 	if settings.openDialogAfterDescribe and (
 		settings.allowDialogOverFullscreen or not run.target.foregroundIsFullscreen
@@ -168,7 +175,7 @@ def _busy(plugin: "GlobalPlugin") -> bool:
 	return False
 
 
-def _resolve(plugin: "GlobalPlugin", kind: str) -> targets.Target | None:
+def resolveTarget(plugin: "GlobalPlugin", kind: str) -> targets.Target | None:
 	"""Main thread: the target, or None after saying why there is none."""
 	try:
 		target = targets.resolve(kind, plugin.getSettings())
@@ -195,7 +202,7 @@ def asksAbout(kind: str):
 def askAbout(plugin: "GlobalPlugin", kind: str) -> None:
 	if _busy(plugin):
 		return
-	target = _resolve(plugin, kind)
+	target = resolveTarget(plugin, kind)
 	if target is None:
 		return
 	if not plugin.describer.captureFirst(target.source, _Captured(plugin, target)):
@@ -256,7 +263,10 @@ def closeQuestionDialog(plugin: "GlobalPlugin") -> None:
 
 
 def cancel(plugin: "GlobalPlugin") -> None:
-	cancelled = plugin.describer.cancel()
+	"""Stops what the worker is doing: a description, a question, or a spoken question being
+	recorded or transcribed (its speech is given back first, so "Cancelled" is heard)."""
+	cancelled = plugin.voiceInput.cancel()
+	cancelled = plugin.describer.cancel() or cancelled
 	plugin.speech.stopWaiting()
 	if cancelled:
 		plugin.speech.silence()  # the key press did it already in NVDA; a gesture from elsewhere may not

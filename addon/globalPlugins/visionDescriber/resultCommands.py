@@ -106,7 +106,7 @@ def openFollowUp(plugin: "GlobalPlugin", session: Session | None) -> None:
 @blockAction.when(blockAction.Context.SECURE_MODE, blockAction.Context.WINDOWS_LOCKED)
 def _showFollowUp(followUpDialog, plugin: "GlobalPlugin", session: Session | None) -> None:
 	"""Asked when the window would open: Windows may have been locked since the command."""
-	followUpDialog.showFollowUpDialog(plugin.describer, session, plugin.speech)
+	followUpDialog.showFollowUpDialog(plugin.describer, session, plugin.speech, voice=plugin.voiceInput)
 
 
 def conversationsChanged() -> None:

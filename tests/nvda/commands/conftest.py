@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core"))
 from clientHelpers import noThreadLeak  # noqa: E402, F401 - registers the fixture
 from pluginDriver import RED, pointNavigatorAt, showPicture, startPlugin, waitUntilPainted  # noqa: E402
 from servers.fakeOllama import FakeOllama  # noqa: E402
+from voiceSamples import buildSamples, toolsMissing  # noqa: E402
 
 
 @pytest.fixture
@@ -84,3 +85,12 @@ def clipboard(nvdaFakes, monkeypatch):
 	monkeypatch.setattr(imageSources, "readClipboardImage", state.readClipboardImage)
 	monkeypatch.setattr(explorerSelection, "selectedFiles", state.selectedFiles)
 	return state
+
+
+@pytest.fixture(scope="session")
+def voiceSamples(tmp_path_factory):
+	"""Spoken questions, noise and silence as WAV files (espeak-ng and sox; tests/core/voiceSamples.py)."""
+	missing = toolsMissing()
+	if missing:
+		pytest.fail(f"{' and '.join(missing)} missing: run scripts/setup-env (it installs them)")
+	return buildSamples(tmp_path_factory.mktemp("voice"))

@@ -8,7 +8,9 @@ with a recording view and no window at all. It speaks only through the shared `S
 It owns the conversation shown, the recent conversations list (newest first), the history text (a
 copy of what the window shows, so Alt+L can say a line) and where the newest answer starts in it.
 Each question or new picture becomes an `Exchange` kept in the `ConversationMemory`, so it outlives
-the window. Everything runs on NVDA's main thread, except writing a saved file (see `saving`): its
+the window. A spoken question ("Speak a question") goes through the plugin's `VoiceInput` (the same
+listening as the A command: quiet speech, tones, Escape cancels); its words are sent as if typed, or,
+with the setting `voiceFillQuestion`, put in the question field to be corrected and sent with Enter. Everything runs on NVDA's main thread, except writing a saved file (see `saving`): its
 sentence comes back through `post` (wx.CallAfter in NVDA).
 """
 
@@ -28,9 +30,10 @@ from visionDescriberCore.conversation.transcript import (
 	renderBlocks,
 )
 from visionDescriberCore.describing import Session
-from visionDescriberCore.errors import VisionDescriberError
+from visionDescriberCore.errors import Cancelled, VisionDescriberError
 
 from ..speechOutput import SpeechOutput
+from ..voiceInput import VoiceInput, transcriptSentence
 from . import saving
 from .conversations import ConversationMemory, Exchange
 
@@ -101,11 +104,31 @@ def readyText() -> str:
 	return _("Type a question and press Enter.")
 
 
+def listeningText() -> str:
+	# Translators: The follow-up dialog's status while it listens for a spoken question.
+	return _("Listening. Speak your question; press Speak a question again to stop, Escape to cancel.")
+
+
+def editText() -> str:
+	# Translators: The follow-up dialog's status when a spoken question was put in the question field.
+	return _("Correct the question if needed, then press Enter.")
+
+
 class FollowUpController:
 	"""The follow-up dialog's decisions; attach a view, then showSession."""
 
-	def __init__(self, memory: ConversationMemory, speechOutput: SpeechOutput, post: Post):
+	def __init__(
+		self,
+		memory: ConversationMemory,
+		speechOutput: SpeechOutput,
+		post: Post,
+		voice: VoiceInput | None = None,
+	):
 		self.memory = memory
+		#: Spoken questions (the plugin's); None: the dialog offers none.
+		self.voice = voice
+		#: The spoken question this dialog started, while it is being recorded or transcribed.
+		self._spoken: _SpokenQuestion | None = None
 		self.describer = memory.describer
 		self.speechOutput = speechOutput
 		self._post = post
@@ -205,6 +228,8 @@ class FollowUpController:
 		self._started(exchange)
 
 	def stop(self) -> None:
+		if self.cancelSpokenQuestion():
+			return
 		exchange = self.memory.exchange
 		if exchange is None or not exchange.active:
 			# Translators: Spoken when Stop is pressed but no answer is on its way.
@@ -216,7 +241,10 @@ class FollowUpController:
 		self.view.showStatus(_("Stopped."))
 
 	def escape(self) -> None:
-		"""Escape stops an answer on its way; otherwise it closes the dialog."""
+		"""Escape throws away a spoken question being recorded or transcribed, stops an answer on its
+		way, or else closes the dialog."""
+		if self.cancelSpokenQuestion():
+			return
 		exchange = self.memory.exchange
 		if exchange is not None and exchange.active:
 			self.stop()
@@ -267,6 +295,76 @@ class FollowUpController:
 			# Moving the caret in a field that already has the focus is not announced: say the line.
 			self.speechOutput.say(self._historyText[index:].split("\n", 1)[0])
 
+	# --- Spoken questions ---------------------------------------------------------------------------
+
+	def speakQuestion(self) -> None:
+		"""Starts listening for a question; pressed while listening, stops and keeps what was said."""
+		voice = self.voice
+		if voice is None:
+			# Translators: Spoken when the follow-up dialog cannot listen for a spoken question.
+			self.speechOutput.say(_("Spoken questions are not available."))
+			return
+		if self._spoken is not None and voice.listening:
+			voice.stop()
+			return
+		if voice.busy or self._busy():
+			self._sayStillAnswering()
+			return
+		spoken = _SpokenQuestion(self)
+		if not voice.listen(spoken, onRefused=lambda: spoken.refused()):
+			self._sayStillAnswering()
+			return
+		self._spoken = spoken
+		self.view.showStatus(listeningText())
+
+	def cancelSpokenQuestion(self) -> bool:
+		"""Throws away the spoken question this dialog started, if it is still being recorded or
+		transcribed, and says so. False when there was none."""
+		spoken, self._spoken = self._spoken, None
+		if spoken is None or self.voice is None or not self.voice.cancel():
+			return False
+		self.speechOutput.say(Cancelled().sentence)
+		self.view.showStatus(readyText())
+		return True
+
+	def closing(self) -> None:
+		"""The window is closing: a spoken question it started is thrown away, quietly."""
+		spoken, self._spoken = self._spoken, None
+		if spoken is not None and self.voice is not None:
+			self.voice.cancel()
+
+	def _onSpokenQuestion(self, spoken: "_SpokenQuestion", text: str) -> None:
+		if spoken is not self._spoken:
+			return
+		self._spoken = None
+		settings = self.voice.getSettings()
+		if settings.voiceFillQuestion:
+			self.view.setQuestion(text)
+			self.view.focusQuestion()
+			self.view.showStatus(editText())
+			if settings.speakTranscript:
+				self.speechOutput.say(text)
+			return
+		if settings.speakTranscript:
+			self.speechOutput.say(transcriptSentence(text))
+		self.send(text)
+
+	def _onSpokenQuestionCancelled(self, spoken: "_SpokenQuestion") -> None:
+		if spoken is self._spoken:
+			self._spoken = None
+			self.view.showStatus(readyText())
+
+	def _onSpokenQuestionFailed(self, spoken: "_SpokenQuestion", error: VisionDescriberError | None) -> None:
+		if spoken is not self._spoken:
+			return
+		self._spoken = None
+		if error is None:
+			self._sayStillAnswering()
+			self.view.showStatus(readyText())
+			return
+		self.speechOutput.error(error)
+		self.view.showStatus(error.sentence)
+
 	# --- The answer on its way --------------------------------------------------------------------
 
 	def _busy(self) -> bool:
@@ -307,3 +405,25 @@ class FollowUpController:
 		"""Puts a question that got no answer back into the field, unless the user typed a new one."""
 		if question and not self.view.questionText().strip():
 			self.view.setQuestion(question)
+
+
+class _SpokenQuestion:
+	"""The VoiceInput listener of one question asked in the dialog; the controller ignores it once it
+	has moved on (a cancel, the dialog closing)."""
+
+	def __init__(self, controller: FollowUpController):
+		self._controller = controller
+
+	def onTranscript(self, text: str) -> None:
+		self._controller._onSpokenQuestion(self, text)
+
+	def onError(self, error: VisionDescriberError) -> None:
+		self._controller._onSpokenQuestionFailed(self, error)
+
+	def onCancelled(self) -> None:
+		"""Thrown away from elsewhere (Escape taken by the plugin, the cancel key, a locked screen)."""
+		self._controller._onSpokenQuestionCancelled(self)
+
+	def refused(self) -> None:
+		"""The worker was taken before listening could start (after a watch gave way)."""
+		self._controller._onSpokenQuestionFailed(self, None)
