@@ -243,7 +243,10 @@ class VoiceInput:
 			self.resumeWatch()
 			onCancelled = getattr(listener, "onCancelled", None)
 			if onCancelled is not None:
-				onCancelled()
+				try:
+					onCancelled()
+				except Exception:  # the cancel itself has happened; whoever cancelled still says so
+					log.exception("Vision Describer: a spoken question's listener failed on cancel")
 		return cancelled
 
 	def terminate(self) -> None:

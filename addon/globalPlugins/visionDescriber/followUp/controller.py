@@ -8,10 +8,9 @@ with a recording view and no window at all. It speaks only through the shared `S
 It owns the conversation shown, the recent conversations list (newest first), the history text (a
 copy of what the window shows, so Alt+L can say a line) and where the newest answer starts in it.
 Each question or new picture becomes an `Exchange` kept in the `ConversationMemory`, so it outlives
-the window. A spoken question ("Speak a question") goes through the plugin's `VoiceInput` (the same
-listening as the A command: quiet speech, tones, Escape cancels); its words are sent as if typed, or,
-with the setting `voiceFillQuestion`, put in the question field to be corrected and sent with Enter. Everything runs on NVDA's main thread, except writing a saved file (see `saving`): its
-sentence comes back through `post` (wx.CallAfter in NVDA).
+the window. A spoken question ("Speak a question") is `spokenQuestions`' part; its words come back
+here through `send` as a typed question would. Everything runs on NVDA's main thread, except
+writing a saved file (see `saving`): its sentence comes back through `post` (wx.CallAfter in NVDA).
 """
 
 import threading
@@ -30,12 +29,13 @@ from visionDescriberCore.conversation.transcript import (
 	renderBlocks,
 )
 from visionDescriberCore.describing import Session
-from visionDescriberCore.errors import Cancelled, VisionDescriberError
+from visionDescriberCore.errors import VisionDescriberError
 
 from ..speechOutput import SpeechOutput
-from ..voiceInput import VoiceInput, transcriptSentence
+from ..voiceInput import VoiceInput
 from . import saving
 from .conversations import ConversationMemory, Exchange
+from .spokenQuestions import SpokenQuestions
 
 addonHandler.initTranslation()
 
@@ -104,16 +104,6 @@ def readyText() -> str:
 	return _("Type a question and press Enter.")
 
 
-def listeningText() -> str:
-	# Translators: The follow-up dialog's status while it listens for a spoken question.
-	return _("Listening. Speak your question; press Speak a question again to stop, Escape to cancel.")
-
-
-def editText() -> str:
-	# Translators: The follow-up dialog's status when a spoken question was put in the question field.
-	return _("Correct the question if needed, then press Enter.")
-
-
 class FollowUpController:
 	"""The follow-up dialog's decisions; attach a view, then showSession."""
 
@@ -127,8 +117,8 @@ class FollowUpController:
 		self.memory = memory
 		#: Spoken questions (the plugin's); None: the dialog offers none.
 		self.voice = voice
-		#: The spoken question this dialog started, while it is being recorded or transcribed.
-		self._spoken: _SpokenQuestion | None = None
+		#: The Speak a question button's part.
+		self.spoken = SpokenQuestions(self)
 		self.describer = memory.describer
 		self.speechOutput = speechOutput
 		self._post = post
@@ -211,8 +201,8 @@ class FollowUpController:
 			self.view.focusQuestion()
 			return
 		exchange = Exchange(self.memory, self.session, question, question, self.speechOutput)
-		if self._busy() or not self.describer.ask(self.session, question, exchange):
-			self._sayStillAnswering()
+		if self.busy() or not self.describer.ask(self.session, question, exchange):
+			self.sayStillAnswering()
 			return
 		self._started(exchange)
 
@@ -222,8 +212,8 @@ class FollowUpController:
 		intro = pictureIntro(self.session.source.label)
 		shownQuestion = f"{intro} {question}" if question else intro
 		exchange = Exchange(self.memory, self.session, question, shownQuestion, self.speechOutput)
-		if self._busy() or not self.describer.addImage(self.session, exchange, question or None):
-			self._sayStillAnswering()
+		if self.busy() or not self.describer.addImage(self.session, exchange, question or None):
+			self.sayStillAnswering()
 			return
 		self._started(exchange)
 
@@ -295,82 +285,30 @@ class FollowUpController:
 			# Moving the caret in a field that already has the focus is not announced: say the line.
 			self.speechOutput.say(self._historyText[index:].split("\n", 1)[0])
 
-	# --- Spoken questions ---------------------------------------------------------------------------
+	# --- Spoken questions (spokenQuestions.py) -----------------------------------------------------
 
 	def speakQuestion(self) -> None:
-		"""Starts listening for a question; pressed while listening, stops and keeps what was said."""
-		voice = self.voice
-		if voice is None:
-			# Translators: Spoken when the follow-up dialog cannot listen for a spoken question.
-			self.speechOutput.say(_("Spoken questions are not available."))
-			return
-		if self._spoken is not None and voice.listening:
-			voice.stop()
-			return
-		if voice.busy or self._busy():
-			self._sayStillAnswering()
-			return
-		spoken = _SpokenQuestion(self)
-		if not voice.listen(spoken, onRefused=lambda: spoken.refused()):
-			self._sayStillAnswering()
-			return
-		self._spoken = spoken
-		self.view.showStatus(listeningText())
+		"""Speak a question: starts listening, or, pressed while listening, stops and keeps what was said."""
+		self.spoken.speak()
 
 	def cancelSpokenQuestion(self) -> bool:
-		"""Throws away the spoken question this dialog started, if it is still being recorded or
-		transcribed, and says so. False when there was none."""
-		spoken, self._spoken = self._spoken, None
-		if spoken is None or self.voice is None or not self.voice.cancel():
-			return False
-		self.speechOutput.say(Cancelled().sentence)
-		self.view.showStatus(readyText())
-		return True
+		return self.spoken.cancel()
 
 	def closing(self) -> None:
 		"""The window is closing: a spoken question it started is thrown away, quietly."""
-		spoken, self._spoken = self._spoken, None
-		if spoken is not None and self.voice is not None:
-			self.voice.cancel()
-
-	def _onSpokenQuestion(self, spoken: "_SpokenQuestion", text: str) -> None:
-		if spoken is not self._spoken:
-			return
-		self._spoken = None
-		settings = self.voice.getSettings()
-		if settings.voiceFillQuestion:
-			self.view.setQuestion(text)
-			self.view.focusQuestion()
-			self.view.showStatus(editText())
-			if settings.speakTranscript:
-				self.speechOutput.say(text)
-			return
-		if settings.speakTranscript:
-			self.speechOutput.say(transcriptSentence(text))
-		self.send(text)
-
-	def _onSpokenQuestionCancelled(self, spoken: "_SpokenQuestion") -> None:
-		if spoken is self._spoken:
-			self._spoken = None
-			self.view.showStatus(readyText())
-
-	def _onSpokenQuestionFailed(self, spoken: "_SpokenQuestion", error: VisionDescriberError | None) -> None:
-		if spoken is not self._spoken:
-			return
-		self._spoken = None
-		if error is None:
-			self._sayStillAnswering()
-			self.view.showStatus(readyText())
-			return
-		self.speechOutput.error(error)
-		self.view.showStatus(error.sentence)
+		self.spoken.forget()
 
 	# --- The answer on its way --------------------------------------------------------------------
 
-	def _busy(self) -> bool:
+	@staticmethod
+	def readyStatus() -> str:
+		return readyText()
+
+	def busy(self) -> bool:
+		"""An answer is on its way, or the worker is busy."""
 		return self.memory.exchange is not None or self.describer.busy
 
-	def _sayStillAnswering(self) -> None:
+	def sayStillAnswering(self) -> None:
 		# Translators: Spoken when a question is sent while an answer is still on its way.
 		self.speechOutput.say(_("Still answering..."))
 
@@ -405,25 +343,3 @@ class FollowUpController:
 		"""Puts a question that got no answer back into the field, unless the user typed a new one."""
 		if question and not self.view.questionText().strip():
 			self.view.setQuestion(question)
-
-
-class _SpokenQuestion:
-	"""The VoiceInput listener of one question asked in the dialog; the controller ignores it once it
-	has moved on (a cancel, the dialog closing)."""
-
-	def __init__(self, controller: FollowUpController):
-		self._controller = controller
-
-	def onTranscript(self, text: str) -> None:
-		self._controller._onSpokenQuestion(self, text)
-
-	def onError(self, error: VisionDescriberError) -> None:
-		self._controller._onSpokenQuestionFailed(self, error)
-
-	def onCancelled(self) -> None:
-		"""Thrown away from elsewhere (Escape taken by the plugin, the cancel key, a locked screen)."""
-		self._controller._onSpokenQuestionCancelled(self)
-
-	def refused(self) -> None:
-		"""The worker was taken before listening could start (after a watch gave way)."""
-		self._controller._onSpokenQuestionFailed(self, None)
