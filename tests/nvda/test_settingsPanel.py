@@ -464,8 +464,8 @@ def fieldsWithoutControl(shown, settingsClass, notShown) -> list[str]:
 	return sorted({spec.name for spec in dataclasses.fields(settingsClass)} - set(shown) - set(notShown))
 
 
-#: The voice (issue 12) and watching (issue 13) settings are in the core before their panel sections,
-#: which come with those commands' NVDA half; remove each from this set when its section is added.
+#: The watching (issue 13) settings are in the core before their panel section, which comes with
+#: those commands' NVDA half; remove each from this set when its section is added.
 VOICE_FIELDS_AWAITING_THEIR_SECTION = frozenset(
 	{
 		"watchIntervalMs",
@@ -474,14 +474,6 @@ VOICE_FIELDS_AWAITING_THEIR_SECTION = frozenset(
 		"watchInterruptOlderReport",
 		"watchTimeLimitMinutes",
 		"watchMaxRequestsPerMinute",
-		"sttBaseUrl",
-		"sttModel",
-		"sttLanguage",
-		"speakTranscript",
-		"voiceNewPicture",
-		"voiceTarget",
-		"voiceFillQuestion",
-		"maxRecordingSeconds",
 	}
 )
 

@@ -37,6 +37,7 @@ from .keySection import KeySection
 from .loadingSection import LoadingSection
 from .serverAccess import PanelServices
 from .serverSection import ServerSection
+from .voiceSection import VoiceSection
 
 addonHandler.initTranslation()
 
@@ -53,6 +54,7 @@ SECTIONS: tuple[type[Section], ...] = (
 	DescriptionsSection,
 	ImageSection,
 	FeedbackSection,
+	VoiceSection,
 	LoadingSection,
 )
 
