@@ -354,3 +354,62 @@ def test_inBeepsAndOffModesNothingHeardIsTheErrorTone(started, picture, voice, m
 	speech.setSpeechMode(speech.SpeechMode.talk)
 	pressInNvda(started.plugin, "kb:r")
 	assert started.spoken[-1] == errors.NothingHeard().sentence
+
+
+# --- A watch in progress ------------------------------------------------------------------------------------
+
+
+class WatchEvents:
+	"""A WatchListener that keeps what it hears (main thread)."""
+
+	def __init__(self):
+		self.events: list[tuple] = []
+
+	def onWatchStarted(self, sentence):
+		self.events.append(("started", sentence))
+
+	def onRequestSent(self):
+		self.events.append(("sent",))
+
+	def onPhrase(self, text, interrupt):
+		self.events.append(("phrase", text))
+
+	def onReport(self, text):
+		self.events.append(("report", text))
+
+	def onStopped(self, reason, sentence):
+		self.events.append(("stopped", reason))
+
+
+def test_aWatchGivesWayToASpokenQuestionAndGoesOnAfterwards(started, picture, voice):
+	"""A press while the watch's request is on the worker: that request is cancelled (the server
+	sees the connection close), listening starts once the worker is free, the watch stays paused
+	(no report while the user speaks) and goes on once the question has been handed on."""
+	from servers.httpServer import Stall
+	from visionDescriber import targets
+	from visionDescriberCore.watch.watcher import Watcher
+
+	plugin = started.plugin
+	settings = plugin.getSettings()
+	target = targets.resolve("navigator", settings)
+	events = WatchEvents()
+	watcher = Watcher(plugin.describer.pipeline(settings), target.source.grab, events, useTicker=False)
+	started.server.queueChat(Reply(200, [Stall(10)], "application/x-ndjson"), ollamaReply([ANSWER]))
+	watcher.start()  # its first look goes out and hangs
+	assert pumpUntil(lambda: len(started.server.chatRequests()) == 1, 5)
+	plugin.watcher = watcher
+	microphone = voice.use(realtime=True, speed=3)
+	voice.pressA()
+	voice.waitUntilListening()
+	assert watcher.paused and not watcher.busy  # its request was cancelled first
+	assert pumpUntil(lambda: started.server.chatRequests()[0].clientClosedAt is not None, 2)  # hung up on
+	watcher.tick()  # a check falls due while the user speaks: nothing is sent
+	pumpFor(0.2)
+	assert len(started.server.chatRequests()) == 1
+	assert pumpUntil(lambda: ANSWER in started.spoken, 15)
+	voice.waitUntilIdle()
+	assert not microphone.isOpen
+	assert watcher.active and not watcher.paused  # the watch goes on
+	assert started.server.chatRequests()[1].json["messages"][-1]["content"].endswith(QUESTION)
+	watcher.stop()
+	plugin.watcher = None
