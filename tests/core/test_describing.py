@@ -149,7 +149,7 @@ def test_a_second_describe_while_busy_is_refused_and_cancel_is_silent(ollama, ma
 	describer = describerFor(ollama)
 	stalled = Recorder(mainThread)
 	assert describer.describe(ImageSource(Grabber(screenshot()), "screen"), stalled)
-	ollama.waitForRequests(1)
+	assert waitUntil(lambda: len(ollama.chatRequests()) == 1)
 	assert describer.busy
 	second = Recorder(mainThread)
 	assert not describer.describe(ImageSource(Grabber(screenshot()), "screen"), second)

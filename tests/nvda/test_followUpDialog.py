@@ -360,7 +360,8 @@ def test_send_while_a_describe_runs_says_still_answering_and_keeps_the_question(
 	dialog = setup.open()
 	setup.ollama.queueChat(Reply(200, [Stall(30)], NDJSON))
 	assert setup.describer.describe(ImageSource(setup.grabber, "screen"), PluginListener())
-	setup.ollama.waitForRequests(2)  # the plugin's second describe is waiting for the model
+	# the plugin's second describe is waiting for the model
+	assert wxHelpers.waitFor(lambda: len(setup.ollama.chatRequests()) == 2)
 	dialog.question.ChangeValue(QUESTION)
 	sendKey(dialog.question, wx.WXK_RETURN)
 	assert messages()[-1] == "Still answering..."

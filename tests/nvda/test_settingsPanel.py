@@ -398,7 +398,7 @@ def test_thePanelShowsTheSavedSettings(nvdaGui, panelModule):
 		"customPrompt": "Read the chart's numbers.",
 		"responseLanguage": "de",
 		"maxImageSide": 1200,
-		"imageDetail": "high",
+		"pictureDetail": "detailed",
 		"streamSpeech": False,
 		"openDialogAfterDescribe": True,
 		"readTimeout": 300,
@@ -412,8 +412,33 @@ def test_thePanelShowsTheSavedSettings(nvdaGui, panelModule):
 	assert panel.languageChoice.GetStringSelection() == "German (de)"
 	assert not panel.languageCodeField.IsEnabled()
 	assert panel.imageSizeChoice.GetStringSelection() == "1200 pixels on the longest side"
-	assert panel.imageDetailChoice.IsEnabled() and not panel.keepLoadedCheck.IsEnabled()
+	assert not panel.keepLoadedCheck.IsEnabled()
 	assert panel.overFullscreenCheck.IsEnabled()  # because the follow-up dialog opens
+
+
+PICTURE_DETAIL_NOTE = (
+	"Detailed reads small text better; on a computer without a graphics card it can add tens of seconds."
+)
+
+
+def test_pictureDetailOffersThreeLevelsWithWhatDetailedCosts(nvdaGui, panelModule):
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	choice = panel.pictureDetailChoice
+	assert choice.GetStrings() == [
+		"Fast (about 300 image tokens)",
+		"Balanced (about 1,000 image tokens)",
+		"Detailed (all the model can use)",
+	]
+	assert choice.GetStringSelection() == "Balanced (about 1,000 image tokens)"
+	siblings = list(choice.GetParent().GetChildren())
+	note = siblings[siblings.index(choice) + 1]  # right below the list, wrapped to the panel's width
+	assert isinstance(note, wx.StaticText) and " ".join(note.GetLabel().split()) == PICTURE_DETAIL_NOTE
+	assert panel.imageSizeChoice.GetString(0) == "Automatic (follows picture detail)"
+	assert not hasattr(panel, "imageDetailChoice")
+	chooseText(choice, "Detailed (all the model can use)")
+	pressOk(dialog)
+	assert messageBoxes() == []
+	assert savedSection() == {"pictureDetail": "detailed"}
 
 
 def test_aLanguageNotInTheListIsShownAsATypedCode(nvdaGui, panelModule):
@@ -710,14 +735,14 @@ def test_changingProviderMovesDefaultsButKeepsWhatTheUserTyped(nvdaGui, panelMod
 	chooseText(panel.providerChoice, "OpenAI")
 	assert panel.baseUrlField.GetValue() == "https://api.openai.com/v1"
 	assert panel.modelField.GetValue() == "gpt-4.1-mini"
-	assert panel.imageDetailChoice.IsEnabled() and not panel.warmUpCheck.IsEnabled()
+	assert not panel.warmUpCheck.IsEnabled()
 	panel.baseUrlField.SetValue("https://openrouter.ai/api/v1")
 	panel.modelField.SetValue("qwen/qwen2.5-vl-72b-instruct")
 	chooseText(panel.providerChoice, "OpenAI-compatible (LM Studio, vLLM, OpenRouter, others)")
 	assert panel.baseUrlField.GetValue() == "https://openrouter.ai/api/v1"
 	assert panel.modelField.GetValue() == "qwen/qwen2.5-vl-72b-instruct"
 	chooseText(panel.providerChoice, "Ollama")
-	assert panel.keepLoadedCheck.IsEnabled() and not panel.imageDetailChoice.IsEnabled()
+	assert panel.keepLoadedCheck.IsEnabled()
 
 
 # --- API keys --------------------------------------------------------------------------------------

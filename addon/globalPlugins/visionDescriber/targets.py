@@ -4,7 +4,9 @@ Split by thread, as NVDA needs: `resolve()` runs on the main thread and only rea
 properties (name, role, application, location, window handle), which is cheap; it already refuses a
 target without a location or without size. The `grab` it returns runs on the worker: it adds context
 around a tiny target, clips to the screen (refusing a target that is entirely off it), and captures
-with mss; for the clipboard and the file selected in File Explorer it reads the picture there.
+with mss; for the clipboard and the file selected in File Explorer it reads the picture there. An
+object also gets a `ScreenObject`, so the core may capture it with more of its surroundings where
+the model's server would enlarge a small picture anyway.
 
 Coordinates: NVDA runs per-monitor DPI aware, so `NVDAObject.location` is in physical pixels, the
 space mss captures in. A location can be None (COM errors), have zero width or height, reach past the
@@ -19,7 +21,7 @@ import addonHandler
 import api
 from logHandler import log
 from visionDescriberCore.conversation import prompts
-from visionDescriberCore.describing import ImageSource
+from visionDescriberCore.describing import ImageSource, ScreenObject
 from visionDescriberCore.errors import CaptureRefused
 from visionDescriberCore.settings import Settings
 
@@ -162,6 +164,7 @@ def resolve(kind: str, settings: Settings) -> Target:
 			return _afterGrab(target, capture.grab(region))
 
 		target.source.grab = grabObject
+		target.source.screenObject = _screenObject(target, rect)
 	elif kind == MONITOR:
 		x, y = _monitorPoint()
 
@@ -180,6 +183,24 @@ def resolve(kind: str, settings: Settings) -> Target:
 
 		target.source.grab = grabScreen
 	return target
+
+
+def _screenObject(target: Target, rect: LTWH) -> ScreenObject:
+	"""Lets the core capture the object with its surroundings (worker), where the model's server
+	would enlarge a small picture anyway (see visionDescriberCore.imaging.widening)."""
+	left, top, width, height = rect
+
+	def grabRect(region):
+		from visionDescriberCore.imaging import capture
+
+		return _afterGrab(target, capture.grab(region))
+
+	def monitor():
+		from visionDescriberCore.imaging import capture
+
+		return capture.monitorContaining(left + width // 2, top + height // 2)
+
+	return ScreenObject(rect, grabRect, monitor)
 
 
 def _monitorPoint() -> tuple[int, int]:

@@ -7,8 +7,9 @@
 	python -m visionDescriberCore models
 	python -m visionDescriberCore check --provider openai --model gpt-4o-mini --api-key-env OPENAI_API_KEY
 
-Every picture, from a file or the screen, is prepared exactly as the add-on prepares it (scaled for
-the provider, PNG or JPEG by content); --save-image writes the very bytes that are sent. Without
+Every picture, from a file or the screen, is prepared exactly as the add-on prepares it (sized for
+the model's family at the chosen --picture-detail, PNG or JPEG by content); --save-image writes the
+very bytes that are sent. --detail (low, auto, high) is the old name of --picture-detail. Without
 --model the add-on's default model for the provider is used. The description streams to standard
 output as it arrives. Errors are one plain sentence on standard error, in the tool's own words
 (`cliWording`), with the exit status the developer guide documents: 0, 1 for a failure, 2 for a
@@ -23,6 +24,7 @@ the voice commands (`transcribe`, `ask --question-audio`) live in `voiceCli`, wa
 
 import argparse
 import difflib
+import logging
 import math
 import os
 import re
@@ -48,6 +50,8 @@ from .cliWording import (
 	OutputFailed,
 	UsageError,
 	badDuration,
+	badOldDetail,
+	badPictureDetail,
 	badRegion,
 	badSeconds,
 	badVariableName,
@@ -60,8 +64,16 @@ from .cliWording import (
 )
 from .conversation.conversation import Conversation
 from .conversation.prompts import DEFAULT_PRESET, buildDescribePrompt, buildSystemPrompt
-from .errors import CaptureRefused, InvalidAddress, ModelNotChosen
+from .errors import CaptureRefused, InvalidAddress, ModelNotChosen, VisionDescriberError
 from .i18n import _
+from .imaging.sizing import (
+	BALANCED,
+	LEGACY_IMAGE_DETAILS,
+	PICTURE_DETAILS,
+	geometryFromSettings,
+	levelFromLegacyDetail,
+	openaiDetailFor,
+)
 from .media import PreparedImage
 from .settings import DEFAULT_MODELS
 
@@ -83,7 +95,8 @@ _OPTION_DEFAULTS = {
 	"prompt": None,
 	"timeout": 120.0,
 	"maxTokens": None,
-	"detail": "auto",
+	"pictureDetail": None,
+	"detail": None,
 	"keepAlive": None,
 	"think": False,
 	"showReasoning": False,
@@ -136,6 +149,9 @@ def _keepAlive(text: str) -> str | int | float:
 
 
 def _region(text: str):
+	from .imaging import requirePillow
+
+	requirePillow()
 	from .imaging.capture import Rect
 
 	try:
@@ -145,6 +161,20 @@ def _region(text: str):
 	if width <= 0 or height <= 0:
 		raise UsageError(badRegion())
 	return Rect(left, top, width, height)
+
+
+def _pictureDetail(text: str) -> str:
+	level = text.strip().lower()
+	if level not in PICTURE_DETAILS:
+		raise UsageError(badPictureDetail())
+	return level
+
+
+def _oldDetail(text: str) -> str:
+	value = text.strip().lower()
+	if value not in LEGACY_IMAGE_DETAILS:
+		raise UsageError(badOldDetail())
+	return value
 
 
 # --- The parser --------------------------------------------------------------------------------------
@@ -202,7 +232,19 @@ def _commonOptions() -> argparse.ArgumentParser:
 		type=_wholeNumber("--max-tokens", 1, 1_000_000),
 		help="cap on the answer's length",
 	)
-	common.add_argument("--detail", choices=("low", "high", "auto"), help="OpenAI image detail (auto)")
+	common.add_argument(
+		"--picture-detail",
+		dest="pictureDetail",
+		type=_pictureDetail,
+		metavar="LEVEL",
+		help="image tokens per picture: fast (about 300), balanced (about 1,000, default) or detailed",
+	)
+	common.add_argument(
+		"--detail",
+		type=_oldDetail,
+		metavar="LEVEL",
+		help="old name of --picture-detail: low = fast, auto = balanced, high = detailed",
+	)
 	common.add_argument(
 		"--keep-alive",
 		dest="keepAlive",
@@ -298,6 +340,8 @@ def parseArguments(argv: list[str] | None = None) -> argparse.Namespace:
 	for name, default in _OPTION_DEFAULTS.items():
 		if not hasattr(args, name):
 			setattr(args, name, default)
+	if args.pictureDetail is None:
+		args.pictureDetail = levelFromLegacyDetail(args.detail) if args.detail else BALANCED
 	voiceCli.fillDefaults(args)
 	if args.command == "ask" and not voiceCli.takeAskWords(args):
 		_askWords(args)
@@ -343,7 +387,7 @@ def configFromArguments(args: argparse.Namespace, environ=None) -> EndpointConfi
 		apiKey=_apiKey(args, provider, environ),
 		readTimeout=args.timeout,
 		maxTokens=args.maxTokens,
-		imageDetail=args.detail,
+		imageDetail=openaiDetailFor(provider, model, args.pictureDetail),
 		keepAlive=args.keepAlive,
 		think=args.think,
 		allowInsecureKey=args.allowUnencryptedKey,
@@ -370,18 +414,48 @@ def _checkCommand(args: argparse.Namespace, config: EndpointConfig) -> None:
 # --- Pictures --------------------------------------------------------------------------------------------
 
 
-def loadInputImage(args: argparse.Namespace) -> PreparedImage:
-	"""The picture to send, from a file or the screen, prepared as the add-on prepares it.
+def loadInputImage(args: argparse.Namespace, client=None, token: CancelToken | None = None) -> PreparedImage:
+	"""The picture to send, from a file or the screen, prepared as the add-on prepares it: read first
+	(a missing file or a blank screen: nothing is asked or sent), then sized for the model's family
+	at --picture-detail, the family asked of Ollama through client as the add-on asks it.
 
 	Screen captures that are black or one flat colour are refused (nothing is sent), as in NVDA.
-	A picture file is read at no more than the size it is sent at. With --save-image the prepared
-	bytes are also written to that file.
+	With --save-image the prepared bytes are also written to that file.
 	"""
-	from .imaging.preparation import policyForProvider, prepareImage
+	from .imaging import requirePillow
 
-	policy = policyForProvider(args.provider, args.detail, args.maxSide)
-	image = _readPicture(args, policy.maxLongSide)
-	prepared = prepareImage(image, policy)
+	requirePillow()  # a damaged Pillow is a sentence, not a traceback from reading the picture
+	return _sizedForModel(_readPicture(args), args, client, token)
+
+
+def _sizedForModel(
+	image, args: argparse.Namespace, client=None, token: CancelToken | None = None
+) -> PreparedImage:
+	"""The picture read, prepared for the model of client (asked of Ollama once), or without a client
+	for the model named in args."""
+	config = client.config if client is not None else None
+	geometry = _geometry(client, token or CancelToken()) if client is not None else None
+	return prepareInputImage(image, args, geometry, config)
+
+
+def prepareInputImage(image, args: argparse.Namespace, geometry=None, config=None) -> PreparedImage:
+	"""The picture sized for geometry (the model's picture rule; None: known from the model's name,
+	else today's sizes) and encoded. With --save-image the bytes are also written to that file."""
+	from .imaging.sizing import planFor, prepareWithPlan
+
+	provider = config.provider if config is not None else args.provider
+	model = config.model if config is not None else args.model or ""
+	geometry = geometry or geometryFromSettings(provider, model)
+	plan = planFor(geometry, args.pictureDetail, args.maxSide, provider)
+	prepared = prepareWithPlan(image, plan)
+	logging.getLogger("visionDescriber").info(
+		"Sending %dx%d %s, %s image tokens (%s)",
+		prepared.width,
+		prepared.height,
+		prepared.mimeType,
+		plan.tokensFor(prepared.width, prepared.height) or "unknown",
+		geometry.label if geometry is not None else "today's sizes",
+	)
 	if args.saveImage:
 		try:
 			with open(args.saveImage, "wb") as file:
@@ -393,13 +467,24 @@ def loadInputImage(args: argparse.Namespace) -> PreparedImage:
 	return prepared
 
 
-def _readPicture(args: argparse.Namespace, longSide: int):
+def _geometry(client, token: CancelToken):
+	"""The model's picture rule, asked of Ollama as the add-on asks it (see imaging.geometryCache)."""
+	from .imaging.geometryCache import GeometryCache
+
+	config = client.config
+	ask = getattr(client, "describeGeometry", None)
+	describe = (lambda: ask(token)) if ask is not None else None
+	return GeometryCache().geometryFor(config.provider, config.baseUrl, config.model, describe)
+
+
+def _readPicture(args: argparse.Namespace):
 	from .imaging.blankDetection import checkNotBlank
 	from .imaging.capture import grab, grabScreen
 	from .imaging.imageSources import loadImageFile
 
 	if args.image:
-		return loadImageFile(args.image, draftLongSide=longSide)
+		# Never decoded below the long side sent: only --max-side bounds it before the family is known.
+		return loadImageFile(args.image, draftLongSide=args.maxSide)
 	try:
 		image = grabScreen() if args.screen else grab(args.region)
 	except CaptureRefused:
@@ -464,15 +549,15 @@ def _check(client, args, token: CancelToken) -> int:
 
 def _describeCommand(client, args, token: CancelToken) -> int:
 	conversation = Conversation(buildSystemPrompt())
-	conversation.addUserTurn(args.prompt or DEFAULT_DESCRIBE_PROMPT, loadInputImage(args))
+	conversation.addUserTurn(args.prompt or DEFAULT_DESCRIBE_PROMPT, loadInputImage(args, client, token))
 	return _describe(client, args, conversation, token)
 
 
 def _askCommand(client, args, token: CancelToken) -> int:
-	image = loadInputImage(args)
+	image = _readPicture(args)  # a missing file or a blank screen: nothing is transcribed or asked
 	question = voiceCli.spokenQuestion(args, client.config, token) if args.questionAudio else args.question
 	conversation = Conversation(args.prompt or buildSystemPrompt())
-	conversation.addUserTurn(question, image)
+	conversation.addUserTurn(question, _sizedForModel(image, args, client, token))
 	return _describe(client, args, conversation, token)
 
 
@@ -507,6 +592,8 @@ def main(argv: list[str] | None = None) -> int:
 		return done.code if isinstance(done.code, int) else EXIT_OK
 	except OSError as error:  # --help into a closed pipe
 		return failure(OutputFailed(str(error), closed=isinstance(error, BrokenPipeError)), False)
+	except VisionDescriberError as error:  # --region needs Pillow, which may be broken
+		return failure(error, False)
 	token = CancelToken()
 	with verboseLog(args.verbose):
 		try:

@@ -10,6 +10,14 @@ Follow-up questions (`ask`) and fresh pictures of the same target (`addImage`) g
 worker and the same speech path; so does `captureFirst`, the picture taken before the user types a
 question about it. A conversation is only changed on the main thread, when an answer
 has arrived, so a dialog showing it never sees a half-written turn.
+
+Picture size. Before preparing, the worker learns how the model uses pictures (`imaging.sizing`):
+from the model id for OpenAI and compatible servers, and for Ollama by asking the server once per
+server and model (`OllamaClient.describeGeometry`, kept until either changes). If Ollama cannot
+say, today's sizes apply and the reason goes to the log only; a server that cannot be reached at all
+is reported as the request would report it, without waiting twice. Where the server enlarges small
+pictures to a token floor, a small screen object is captured with its surroundings instead
+(`imaging.widening`) and the request says where the object is.
 """
 
 import logging
@@ -25,8 +33,10 @@ from .conversation.conversation import Conversation, Session
 from .conversation.prompts import buildDescribePrompt, buildSystemPrompt
 from .conversation.resultCache import ResultCache
 from .errors import Cancelled, VisionDescriberError
+from .imaging.geometryCache import GeometryCache
+from .imaging.sizing import PicturePlan, geometryFromSettings, openaiDetailFor, planFor
 from .jobs import JobRunner, Post
-from .media import ImageSource, PreparedImage
+from .media import ImageSource, PreparedImage, ScreenObject
 from .settings import Settings
 from .text.cleaning import cleanText
 from .text.narration import narrate
@@ -71,7 +81,7 @@ def endpointConfigFor(settings: Settings, apiKey: str | None) -> EndpointConfig:
 		readTimeout=float(settings.readTimeout),
 		keepAlive=KEEP_LOADED if settings.keepModelLoaded else None,
 		maxTokens=settings.maxTokens or None,
-		imageDetail=settings.imageDetail,
+		imageDetail=openaiDetailFor(settings.provider, settings.model, settings.pictureDetail),
 		allowInsecureKey=settings.allowUnencryptedRemote,
 		think=settings.allowReasoning,
 		**_azureOptions(settings),
@@ -100,7 +110,7 @@ class Describer:
 		getApiKey: Callable[[Settings], str | None],
 		getLanguage: Callable[[], str] = lambda: "en",
 		clientFactory: Callable[[EndpointConfig], VisionClient] = createClient,
-		prepare: Callable[[Any, Settings], PreparedImage] | None = None,
+		prepare: Callable[[Any, Settings, PicturePlan | None], PreparedImage] | None = None,
 		checkNotBlank: Callable[[Any], None] | None = None,
 	):
 		self._getSettings = getSettings
@@ -114,6 +124,8 @@ class Describer:
 		#: Used only on the worker (see _clientFor); closed at terminate.
 		self._client: VisionClient | None = None
 		self._clientIdentity: tuple | None = None
+		#: Worker only: what each (provider, server, model) does with pictures.
+		self._geometries = GeometryCache()
 		self.sessions: list[Session] = []
 		# Warm-ups run beside the runner: loading a model can take minutes, and a describe pressed
 		# meanwhile must start (the server queues it behind the load), not be told "still describing".
@@ -138,16 +150,20 @@ class Describer:
 		settings = self._getSettings()
 		self.cache.maxEntries = settings.resultCacheSize
 		language = settings.effectiveLanguage(self._getLanguage())
-		context = source.context if settings.sendObjectContext else ""
-		if question:
-			prompt = "\n\n".join(part for part in (context, question.strip()) if part)
-		else:
-			prompt = buildDescribePrompt(settings.preset, settings.customPrompt, context, language)
+		objectContext = source.context if settings.sendObjectContext else ""
+
+		def promptWith(position: str) -> str:
+			context = " ".join(part for part in (objectContext, position) if part)
+			if question:
+				return "\n\n".join(part for part in (context, question.strip()) if part)
+			return buildDescribePrompt(settings.preset, settings.customPrompt, context, language)
+
 		conversation = Conversation(buildSystemPrompt(language))
 		session = Session(conversation, source)
 
 		def job(token: CancelToken) -> None:
-			image = self._capture(source, settings, token)
+			image, position = self._capture(source, settings, token)
+			prompt = promptWith(position)
 			cacheKey = None
 			if not question:
 				cacheKey = ResultCache.keyFor(
@@ -199,20 +215,25 @@ class Describer:
 		)
 
 		def job(token: CancelToken) -> None:
-			image = self._capture(source, settings, token)
-			self._stream(session, prompt, image, settings, listener, token, isNew=False)
+			image, position = self._capture(source, settings, token)
+			request = " ".join(part for part in (position, prompt) if part)
+			self._stream(session, request, image, settings, listener, token, isNew=False)
 
 		return self._submit(job, listener, session)
 
 	def captureFirst(self, source: ImageSource, listener: CaptureListener) -> bool:
 		"""Takes the picture now, before the user types a question, so a question dialog can never
 		cover the target. On the worker: the grab and, for a screen, the blank check (nothing is
-		prepared or sent). Then on the main thread `listener.onCaptured(held)`, with `held` the source
-		holding that picture: pass it to `describe` with the question. Its grab gives that picture
-		once and captures afresh after (a new image in the follow-up dialog). False when busy."""
+		prepared or sent); for a screen object, its monitor too, so a capture widened around the
+		object later shows the same moment. Then on the main thread `listener.onCaptured(held)`, with
+		`held` the source holding that picture: pass it to `describe` with the question. Its grab
+		gives that picture once and captures afresh after (a new image in the follow-up dialog).
+		False when busy."""
 
 		def job(token: CancelToken) -> None:
-			held = source.holding(self._grab(source, token))
+			image = self._grab(source, token)
+			held = source.holding(image, self._surroundings(source))
+			token.raiseIfCancelled()
 			self._postLast(lambda: None if token.cancelled else listener.onCaptured(held))
 
 		return self._submit(job, listener, None)
@@ -222,16 +243,23 @@ class Describer:
 
 	def pipeline(self, settings: Settings) -> "Pipeline":
 		"""What watching and "what changed?" (the watch folder) use: this worker and this client, so
-		a watch request and a describe never run at once. Main thread."""
-		from .imaging.preparation import policyForProvider
+		a watch request and a describe never run at once, and pictures sized as a describe sizes them
+		(the model's plan, learned on the worker). Main thread."""
 		from .watch.pipeline import Pipeline
 
 		language = settings.effectiveLanguage(self._getLanguage())
+		byName = planFor(
+			geometryFromSettings(settings.provider, settings.model),
+			settings.pictureDetail,
+			settings.maxImageSide,
+			settings.provider,
+		)
 		return Pipeline(
 			runner=self.runner,
-			policy=policyForProvider(settings.provider, settings.imageDetail, settings.maxImageSide or None),
+			policy=byName.fallbackPolicy,
 			streamAnswer=lambda request, token: answerText(self._clientFor(settings).stream(request, token)),
 			systemPrompt=buildSystemPrompt(language),
+			picturePlan=lambda token: self._planFor(settings, token),
 		)
 
 	def terminate(self, timeout: float = 1.0) -> bool:
@@ -287,10 +315,22 @@ class Describer:
 
 	# --- On the worker ----------------------------------------------------------------------------
 
-	def _capture(self, source: ImageSource, settings: Settings, token: CancelToken) -> PreparedImage:
-		prepared = self._prepare(self._grab(source, token), settings)
+	def _capture(
+		self, source: ImageSource, settings: Settings, token: CancelToken
+	) -> tuple[PreparedImage, str]:
+		"""The prepared picture, and a sentence saying where the object is when the capture was
+		widened around it ("" otherwise). The grab comes first, at the moment of the press, and a
+		blank one is refused before the server is asked anything."""
+		image = self._grab(source, token)
+		plan = self._planFor(settings, token)
+		position = ""
+		widened = self._widened(source, plan)
+		if widened is not None:
+			image, position = widened
+			token.raiseIfCancelled()
+		prepared = self._prepare(image, settings, plan)
 		token.raiseIfCancelled()
-		return prepared
+		return prepared, position
 
 	def _grab(self, source: ImageSource, token: CancelToken) -> Any:
 		image = source.grab()
@@ -298,6 +338,53 @@ class Describer:
 		if source.isScreenCapture:
 			self._checkNotBlank(image)
 		return image
+
+	def _planFor(self, settings: Settings, token: CancelToken) -> PicturePlan:
+		"""Worker: how pictures are sized for the model of these settings (may ask Ollama, once)."""
+		plan = planFor(
+			self._geometryFor(settings, token),
+			settings.pictureDetail,
+			settings.maxImageSide,
+			settings.provider,
+		)
+		token.raiseIfCancelled()
+		return plan
+
+	@staticmethod
+	def _widened(source: ImageSource, plan: PicturePlan) -> tuple[Any, str] | None:
+		"""A screen object captured again with its surroundings, where the server would enlarge a
+		small picture to a token floor anyway; None otherwise (files and the clipboard never)."""
+		screenObject = source.screenObject
+		if not (source.isScreenCapture and screenObject is not None and plan.floorTokens):
+			return None
+		from .imaging.capture import Rect
+		from .imaging.widening import widenAroundObject
+
+		widening = widenAroundObject(
+			Rect(*screenObject.rect), screenObject.screen(), plan.floorTokens, plan.geometry.floorBlock
+		)
+		if widening is None:
+			return None
+		log.debug("Capturing %s around the object at %s", widening.rect, screenObject.rect)
+		return screenObject.grab(widening.rect), widening.phrase
+
+	@staticmethod
+	def _surroundings(source: ImageSource) -> tuple[Any, Any] | None:
+		"""Worker, for `captureFirst`: the monitor that shows a screen object and its picture, taken
+		at the press with the object, so a capture widened around it later shows that same moment."""
+		screenObject = source.screenObject
+		if not source.isScreenCapture or screenObject is None:
+			return None
+		screen = screenObject.screen()
+		return screen, screenObject.grab(screen)
+
+	def _geometryFor(self, settings: Settings, token: CancelToken) -> Any:
+		"""Worker: the model's picture rule (None: today's sizes), see imaging.geometryCache."""
+		describe = None
+		if settings.provider == "ollama":
+			ask = getattr(self._clientFor(settings), "describeGeometry", None)
+			describe = (lambda: ask(token)) if ask is not None else None
+		return self._geometries.geometryFor(settings.provider, settings.baseUrl, settings.model, describe)
 
 	def _stream(
 		self,
@@ -415,12 +502,19 @@ class Describer:
 		self.runner.postWhenDone(fn)
 
 
-def prepareForSettings(image: Any, settings: Settings) -> PreparedImage:
-	"""Scales and encodes a captured image the way the chosen provider and image size want it."""
-	from .imaging.preparation import policyForProvider, prepareImage
+def prepareForSettings(image: Any, settings: Settings, plan: PicturePlan | None = None) -> PreparedImage:
+	"""Scales and encodes a captured image as the plan says; without a plan, as the settings say for a
+	model whose family is known from its name (OpenAI and compatible servers), else today's sizes."""
+	from .imaging.sizing import prepareWithPlan
 
-	policy = policyForProvider(settings.provider, settings.imageDetail, settings.maxImageSide or None)
-	return prepareImage(image, policy)
+	if plan is None:
+		plan = planFor(
+			geometryFromSettings(settings.provider, settings.model),
+			settings.pictureDetail,
+			settings.maxImageSide,
+			settings.provider,
+		)
+	return prepareWithPlan(image, plan)
 
 
 def _defaultBlankCheck() -> Callable[[Any], None]:
@@ -440,6 +534,7 @@ __all__ = [
 	"Describer",
 	"ImageSource",
 	"Listener",
+	"ScreenObject",
 	"Session",
 	"answerText",
 	"endpointConfigFor",

@@ -2,14 +2,16 @@
 
 Size. Models and servers scale every picture to their own working size (Ollama's vision models work
 at 336 to about 1,500 pixels a side; OpenAI's high detail fits the picture into 2048x2048 and then
-scales its short side to 768). Pixels beyond that buy nothing but upload, encoding and token time,
-so the long side is brought down to the policy's limit:
+scales its short side to 768). Pixels beyond that buy nothing but upload, encoding and token time.
+For a model whose family is known, `sizing` chooses the exact size (`prepareImage(size=...)`); for
+any other, the long side is brought down to the policy's limit, as before:
 - local and OpenAI-compatible servers: 1568 pixels (about 1.2 megapixels for a 16:9 screen);
 - OpenAI, detail "high" or "auto": fit 2048x2048, then the short side at most 768 (a 3840x2160
   screen becomes 1365x768); detail "low": fit 512x512.
 The user can choose another long side in settings. Pictures are never made larger, except that very
 small ones (an icon) are enlarged by a whole factor, at most `maxUpscale`, with each pixel repeated,
-so the model gets a few more pixels without blur.
+so the model gets a few more pixels without blur. Any other change of size (a shrink, or a rounding
+to whole blocks) is Lanczos.
 
 Text. Downscaling uses Pillow's box reduction by a whole factor followed by Lanczos (`reducing_gap`),
 which keeps small text legible (checked with tesseract in the tests) and is several times faster
@@ -178,10 +180,19 @@ def toRgb(image: Image.Image) -> Image.Image:
 	return image.convert("RGB")
 
 
+def _isWholeEnlargement(original: tuple[int, int], size: tuple[int, int]) -> bool:
+	return (
+		size[0] > original[0]
+		and size[0] % original[0] == 0
+		and size[1] % original[1] == 0
+		and size[0] // original[0] == size[1] // original[1]
+	)
+
+
 def _resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 	if size == image.size:
 		return image
-	if size[0] > image.width:
+	if _isWholeEnlargement(image.size, size):
 		return image.resize(size, Image.Resampling.NEAREST)
 	return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.0)
 
@@ -195,15 +206,20 @@ def _encode(image: Image.Image, fmt: str, quality: int, photo: bool) -> bytes:
 	return buffer.getvalue()
 
 
-def prepareImage(image: Image.Image, policy: ImagePolicy | None = None) -> PreparedImage:
-	"""Scales and encodes image under policy. Raises ImageTooLarge only if even a 64-pixel version
-	cannot fit the byte budget (which no sensible budget allows)."""
+def prepareImage(
+	image: Image.Image, policy: ImagePolicy | None = None, size: tuple[int, int] | None = None
+) -> PreparedImage:
+	"""Scales and encodes image under policy, at size when one is given (the model's own size, from
+	`sizing`), else at the policy's. Raises ImageTooLarge only if even a 64-pixel version cannot fit
+	the byte budget (which no sensible budget allows)."""
 	policy = policy or ImagePolicy()
 	if image.width < 1 or image.height < 1:
 		raise ValueError("cannot prepare an empty image")
 	image = toRgb(image)
-	size = targetSize(image.width, image.height, policy)
-	resampled = size[0] < image.width
+	size = size or targetSize(image.width, image.height, policy)
+	if size[0] < 1 or size[1] < 1:
+		raise ValueError(f"cannot prepare an image at {size}")
+	resampled = size != image.size and not _isWholeEnlargement(image.size, size)
 	scaled = _resize(image, size)
 	interface = looksLikeInterface(scaled)
 	photo = not interface

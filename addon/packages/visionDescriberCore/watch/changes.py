@@ -19,10 +19,9 @@ clock digit stays below the change threshold (`changeDetection.practicallyIdenti
 
 import functools
 import logging
-import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image
@@ -33,7 +32,6 @@ from ..conversation.conversation import Conversation
 from ..errors import Cancelled, VisionDescriberError
 from ..i18n import _
 from ..imaging.blankDetection import checkNotBlank
-from ..imaging.preparation import ImagePolicy, prepareImage
 from ..media import PreparedImage
 from ..text.narration import narrate
 from .changeDetection import decodePrepared, frameOfPrepared, practicallyIdentical
@@ -75,20 +73,6 @@ def takesSeveralImages(provider: str, model: str) -> bool:
 	return any(name.startswith(family) for family in SEVERAL_IMAGE_FAMILIES)
 
 
-def sharedPolicy(policy: ImagePolicy, pictures: int) -> ImagePolicy:
-	"""A policy that gives each of `pictures` pictures a share of one picture's pixels and bytes."""
-	if pictures <= 1:
-		return policy
-	scale = pictures**-0.5
-	shortSide = policy.maxShortSide
-	return replace(
-		policy,
-		maxLongSide=max(64, math.floor(policy.maxLongSide * scale)),
-		maxShortSide=max(64, math.floor(shortSide * scale)) if shortSide else shortSide,
-		byteBudget=max(1, policy.byteBudget // pictures),
-	)
-
-
 @dataclass(frozen=True)
 class Comparison:
 	identical: bool
@@ -97,16 +81,19 @@ class Comparison:
 
 
 def compare(
-	before: PreparedImage, afterImage: Image.Image, policy: ImagePolicy, severalImages: bool
+	before: PreparedImage,
+	afterImage: Image.Image,
+	prepare: Callable[[Image.Image, int], PreparedImage],
+	severalImages: bool,
 ) -> Comparison:
-	"""Worker: are the pictures practically identical, and if not, what is sent."""
-	afterAlone = prepareImage(afterImage, policy)
+	"""Worker: are the pictures practically identical, and if not, what is sent. prepare(image,
+	pictures) scales and encodes as a describe does, each of `pictures` at a share of one picture."""
+	afterAlone = prepare(afterImage, 1)
 	if practicallyIdentical(frameOfPrepared(before), frameOfPrepared(afterAlone)):
 		return Comparison(True)
 	if not severalImages:
 		return Comparison(False, afterAlone)
-	shared = sharedPolicy(policy, 2)
-	return Comparison(False, prepareImage(afterImage, shared), prepareImage(decodePrepared(before), shared))
+	return Comparison(False, prepare(afterImage, 2), prepare(decodePrepared(before), 2))
 
 
 def compareRequest(systemPrompt: str, said: str, comparison: Comparison, language: str = "") -> Conversation:
@@ -152,7 +139,9 @@ def askWhatChanged(pipeline: Any, session: Any, listener: Any, options: Any) -> 
 		image = session.source.grab()
 		token.raiseIfCancelled()
 		checkNotBlank(image)
-		comparison = compare(before, image, pipeline.policy, severalImages)
+		comparison = compare(
+			before, image, lambda picture, pictures: pipeline.prepare(picture, token, pictures), severalImages
+		)
 		token.raiseIfCancelled()
 		if comparison.identical:
 			sentence = nothingChangedSentence()
