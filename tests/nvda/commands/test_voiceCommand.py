@@ -339,6 +339,25 @@ def test_onDemandWhatThePressAnswersAtOnceIsHeard(started, picture, voice):
 	voice.waitUntilIdle()
 
 
+def test_onDemandABusyPressIsHeardBecauseTheCommandSpeaksOnDemand(started, picture, voice):
+	import threading
+
+	import speech
+
+	assert started.plugin.script_askAloud.speakOnDemand
+	speech.setSpeechMode(speech.SpeechMode.onDemand)
+	gate = threading.Event()
+	lines = ollamaReply(["A chart."]).body
+	started.server.queueChat(Reply(200, [Gate(gate, timeout=10), *lines], "application/x-ndjson"))
+	started.plugin.script_describeNavigator(None)
+	assert pumpUntil(lambda: len(started.server.chatRequests()) == 1, 5)
+	voice.use()
+	voice.pressA()
+	assert started.spoken and started.spoken[-1].startswith("Still describing")
+	gate.set()
+	started.waitForAnswer()
+
+
 @pytest.mark.parametrize("mode", ["off", "beeps"])
 def test_inBeepsAndOffModesNothingHeardIsTheErrorTone(started, picture, voice, mode):
 	import speech
