@@ -108,6 +108,35 @@ def test_offAndBeepsModesSpeakNothing(mode):
 	assert len(tones.testing.beeps) == (1 if mode == "beeps" else 0)
 
 
+def test_aSpeechFilterThatEmptiesASequenceSilencesItBeforeTheSpeechMode():
+	"""speech.speak applies extensions.filter_speechSequence first; nothing is left, nothing is said
+	(in beeps mode not even the beep), and the filter's other handlers still run."""
+	import speech
+	import tones
+
+	seen = []
+
+	def quiet(speechSequence):
+		seen.append(list(speechSequence))
+		return []
+
+	def broken(speechSequence):
+		raise RuntimeError("a handler that fails is logged, the others go on")
+
+	speech.extensions.filter_speechSequence.register(broken)
+	speech.extensions.filter_speechSequence.register(quiet)
+	speech.setSpeechMode(speech.SpeechMode.beeps)
+	speech.speak(["while recording"])
+	speech.setSpeechMode(speech.SpeechMode.talk)
+	speech.speak(["still quiet"])
+	assert seen == [["while recording"], ["still quiet"]]
+	assert speech.testing.spoken() == [] and tones.testing.beeps == []
+	assert speech.testing.filtered == [["while recording"], ["still quiet"]]
+	speech.extensions.filter_speechSequence.unregister(quiet)
+	speech.speak(["heard again"])
+	assert speech.testing.spoken() == ["heard again"]
+
+
 def test_onDemandSpeaksOnlyInsideAScriptMarkedSpeakOnDemand():
 	import scriptHandler
 	import speech

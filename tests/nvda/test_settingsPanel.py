@@ -517,27 +517,10 @@ def fieldsWithoutControl(shown, settingsClass, notShown) -> list[str]:
 	return sorted({spec.name for spec in dataclasses.fields(settingsClass)} - set(shown) - set(notShown))
 
 
-#: The voice (issue 12) and watching (issue 13) settings are in the core before their panel sections,
-#: which come with those commands' NVDA half; remove each from this set when its section is added.
-VOICE_FIELDS_AWAITING_THEIR_SECTION = frozenset(
-	{
-		"sttBaseUrl",
-		"sttModel",
-		"sttLanguage",
-		"speakTranscript",
-		"voiceNewPicture",
-		"voiceTarget",
-		"voiceFillQuestion",
-		"maxRecordingSeconds",
-	}
-)
-
-
 def test_everySettingHasAControlUnlessListedAsNotShown(nvdaGui, panelModule):
 	dialog, panel = openPanel(nvdaGui, panelModule)
 	shown = panel.shownFields
-	pending = VOICE_FIELDS_AWAITING_THEIR_SECTION - set(shown)
-	assert fieldsWithoutControl(shown, Settings, panelModule.NOT_SHOWN | pending) == []
+	assert fieldsWithoutControl(shown, Settings, panelModule.NOT_SHOWN) == []
 	names = {spec.name for spec in dataclasses.fields(Settings)}
 	assert names >= panelModule.NOT_SHOWN  # no stale entry
 	assert not set(shown) & panelModule.NOT_SHOWN  # nothing both shown and hidden
@@ -551,8 +534,8 @@ def test_everySettingHasAControlUnlessListedAsNotShown(nvdaGui, panelModule):
 	class Grown(Settings):
 		speakTimestamps: bool = False
 
-	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN | pending) == ["speakTimestamps"]
-	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN | pending | {"speakTimestamps"}) == []
+	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN) == ["speakTimestamps"]
+	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN | {"speakTimestamps"}) == []
 
 
 #: Saved text for string settings that need a particular shape; any other string gets SAMPLE_TEXT.

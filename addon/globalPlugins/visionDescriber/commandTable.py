@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import addonHandler
 import scriptHandler
 
-from . import commandLayer, describeCommands, resultCommands, targets, watchCommands
+from . import commandLayer, describeCommands, resultCommands, targets, voiceCommands, watchCommands
 
 if TYPE_CHECKING:
 	from . import GlobalPlugin
@@ -144,6 +144,18 @@ COMMANDS: tuple[Command, ...] = (
 		# Translators: Describes a command in NVDA's Input Gestures dialog.
 		description=_("Captures the whole screen, then asks what you want to know about it"),
 		handler=describeCommands.asksAbout(targets.SCREEN),
+	),
+	Command(
+		name="askAloud",
+		keys=("kb:a",),
+		# Translators: Command layer help: what the key does.
+		helpWord=_("ask aloud"),
+		description=_(
+			# Translators: Describes a command in NVDA's Input Gestures dialog.
+			"Asks a question aloud about what is on the screen: press, speak, and the answer is spoken. "
+			"Pressed while listening, stops listening"
+		),
+		handler=voiceCommands.askAloud,
 	),
 	Command(
 		name="repeatLastResult",

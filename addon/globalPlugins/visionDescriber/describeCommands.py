@@ -51,15 +51,20 @@ addonHandler.initTranslation()
 class DescribeRun:
 	"""One describe command, from the key press to its answer or error."""
 
-	#: Which command: the target kind for a describe ("navigator"), "ask:<kind>" for a question.
+	#: Which command: the target kind for a describe ("navigator"), "ask:<kind>" for a question,
+	#: "voice" for a spoken question (voiceCommands.py).
 	command: str
 	startedAt: float
-	target: targets.Target
+	#: What was captured; None for a question about the last conversation's picture.
+	target: targets.Target | None
 	session: Session | None = None
 	finished: bool = False
 	failed: bool = False
 	#: Pressed twice: open the follow-up dialog on this result when it has been heard.
 	openDialogWhenDone: bool = False
+	#: "Open the follow-up dialog after each description" applies (not to spoken questions, whose
+	#: point is to need no window).
+	offersDialog: bool = True
 	#: The error it ended with, and whether its sentence could be spoken (R says it otherwise).
 	error: VisionDescriberError | None = None
 	errorHeard: bool = True
@@ -171,6 +176,8 @@ def _afterAnswer(plugin: "GlobalPlugin", run: DescribeRun) -> None:
 	"""The answer has been heard to its end (or never will be): the dialog, if asked for."""
 	if run.openDialogWhenDone:
 		resultCommands.openFollowUp(plugin, run.session)
+		return
+	if not run.offersDialog or run.target is None:
 		return
 	settings = plugin.getSettings()
 	if settings.openDialogAfterDescribe and (
@@ -288,7 +295,10 @@ def closeQuestionDialog(plugin: "GlobalPlugin") -> None:
 
 
 def cancel(plugin: "GlobalPlugin") -> None:
-	cancelled = plugin.describer.cancel()
+	"""Stops what the worker is doing: a description, a question, or a spoken question being
+	recorded or transcribed (its speech is given back first, so "Cancelled" is heard)."""
+	cancelled = plugin.voiceInput.cancel()
+	cancelled = plugin.describer.cancel() or cancelled
 	plugin.speech.stopWaiting()
 	if cancelled:
 		plugin.speech.silence()  # the key press did it already in NVDA; a gesture from elsewhere may not

@@ -10,8 +10,10 @@ are in the `followUp` folder beside this file (see its docstring). What the user
   Describer:"), reviewed with the caret. Alt+L moves the caret to the newest answer.
 - Question: a standard multi-line text field, so Windows voice typing (Windows+H) works in it. Enter
   sends, Shift+Enter starts a new line, and the field keeps the focus after sending.
-- Send, Stop, New image, Copy answer, Save conversation, Close; Escape stops an answer that is on its
-  way, otherwise closes the dialog. Recent conversations switches between the last conversations.
+- Send, Speak a question, Stop, New image, Copy answer, Save conversation, Close; Escape throws away
+  a spoken question being recorded or stops an answer that is on its way, otherwise closes the
+  dialog. Speak a question listens through the plugin's `VoiceInput` (passed as `voice`), as the A
+  command does. Recent conversations switches between the last conversations.
 
 Answers stream into the history and are spoken phrase by phrase through the same SpeechOutput as a
 describe. An error is shown in the history as its plain sentence and spoken, and the question goes
@@ -34,6 +36,7 @@ from .followUp.controller import FollowUpController
 from .followUp.conversations import ConversationMemory
 from .followUp.window import LATEST_ANSWER_KEY, FollowUpDialog, askForSavePath
 from .speechOutput import SpeechOutput
+from .voiceInput import VoiceInput
 
 addonHandler.initTranslation()
 
@@ -53,9 +56,16 @@ class FollowUpDialogs:
 		# A destroyed wx window is false.
 		return self._dialog if self._dialog else None
 
-	def show(self, describer: Describer, session: Session | None, speechOutput: SpeechOutput) -> None:
+	def show(
+		self,
+		describer: Describer,
+		session: Session | None,
+		speechOutput: SpeechOutput,
+		voice: VoiceInput | None = None,
+	) -> None:
 		"""Opens the dialog on session (None: the last conversation), or focuses the open one.
-		With no conversation at all, says so and opens nothing."""
+		With no conversation at all, says so and opens nothing. voice: spoken questions (None: the
+		Speak a question button says they are not available)."""
 		if self._memory is None or self._memory.describer is not describer:
 			self.close()
 			self._memory = ConversationMemory(describer, self._openController)
@@ -69,12 +79,13 @@ class FollowUpDialogs:
 		memory.offeredLast = describer.lastSession
 		dialog = self.dialog
 		if dialog is None:
-			controller = FollowUpController(memory, speechOutput, wx.CallAfter)
+			controller = FollowUpController(memory, speechOutput, wx.CallAfter, voice)
 			dialog = self._dialog = FollowUpDialog(gui.mainFrame, controller, session, self._closed)
 		elif dialog.session is not session:
 			dialog.controller.showSession(session)
 		else:
 			dialog.controller.refreshRecent()
+		dialog.controller.voice = voice
 		dialog.present()
 
 	def close(self) -> None:
@@ -116,10 +127,15 @@ class FollowUpDialogs:
 dialogs = FollowUpDialogs()
 
 
-def showFollowUpDialog(describer: Describer, session: Session | None, speechOutput: SpeechOutput) -> None:
+def showFollowUpDialog(
+	describer: Describer,
+	session: Session | None,
+	speechOutput: SpeechOutput,
+	voice: VoiceInput | None = None,
+) -> None:
 	"""Opens the dialog on session (None: the last conversation), or focuses the open one.
 	Call on the main thread. With no conversation at all, says so and opens nothing."""
-	dialogs.show(describer, session, speechOutput)
+	dialogs.show(describer, session, speechOutput, voice)
 
 
 def closeFollowUpDialog() -> None:

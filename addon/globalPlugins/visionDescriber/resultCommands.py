@@ -124,7 +124,7 @@ def openFollowUp(plugin: "GlobalPlugin", session: Session | None) -> None:
 def _showFollowUp(followUpDialog, plugin: "GlobalPlugin", session: Session | None) -> None:
 	"""Asked when the window would open: Windows may have been locked since the command. A watch
 	waits while the dialog is open."""
-	followUpDialog.showFollowUpDialog(plugin.describer, session, plugin.speech)
+	followUpDialog.showFollowUpDialog(plugin.describer, session, plugin.speech, voice=plugin.voiceInput)
 	watching.holdWhileFollowUpOpen(plugin, followUpDialog)
 
 

@@ -230,7 +230,7 @@ class Watching:
 		if self._report is None:
 			self._report = self.plugin.speech.startAnswer()
 		if interrupt and self._speaking is not None and self._speaking is not self._report:
-			self.plugin.speech.interrupt()
+			self.plugin.speech.cancelOwn()
 		self._report.phrase(text)
 
 	def onReport(self, text: str) -> None:

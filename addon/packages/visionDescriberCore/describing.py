@@ -197,16 +197,25 @@ class Describer:
 
 		return self._submit(job, listener, session)
 
-	def addImage(self, session: Session, listener: Listener, question: str | None = None) -> bool:
-		"""Captures the same target again (a game screen that changed) into the same conversation."""
+	def addImage(
+		self,
+		session: Session,
+		listener: Listener,
+		question: str | None = None,
+		source: ImageSource | None = None,
+	) -> bool:
+		"""Captures the same target again (a game screen that changed) into the same conversation.
+		With `source`, that is captured instead (a spoken question's own picture); the session keeps
+		its target for later new images."""
 		settings = self._getSettings()
+		source = source or session.source
 		language = settings.effectiveLanguage(self._getLanguage())
 		prompt = (question or "").strip() or buildDescribePrompt(
 			settings.preset, settings.customPrompt, "", language
 		)
 
 		def job(token: CancelToken) -> None:
-			image, position = self._capture(session.source, settings, token)
+			image, position = self._capture(source, settings, token)
 			request = " ".join(part for part in (position, prompt) if part)
 			self._stream(session, request, image, settings, listener, token, isNew=False)
 

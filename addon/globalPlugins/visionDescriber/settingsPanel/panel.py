@@ -37,6 +37,7 @@ from .keySection import KeySection
 from .loadingSection import LoadingSection
 from .serverAccess import PanelServices
 from .serverSection import ServerSection
+from .voiceSection import VoiceSection
 from .watchingSection import WatchingSection
 
 addonHandler.initTranslation()
@@ -55,6 +56,7 @@ SECTIONS: tuple[type[Section], ...] = (
 	ImageSection,
 	FeedbackSection,
 	WatchingSection,
+	VoiceSection,
 	LoadingSection,
 )
 
