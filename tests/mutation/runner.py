@@ -31,6 +31,7 @@ TARGETS = {
 	"imaging/blankDetection.py": ["tests/core/test_blankDetection.py"],
 	"clients/errorMapping.py": ["tests/core/test_errorMapping.py", "tests/core/test_errors.py"],
 	"clients/streaming.py": ["tests/core/test_streaming.py"],
+	"clients/splitters.py": ["tests/core/test_streaming.py"],
 	"text/phrases.py": ["tests/core/test_phrases.py"],
 	"imaging/preparation.py": ["tests/core/test_preparation.py"],
 }
@@ -142,30 +143,55 @@ def isKilled(workers: Workers, module: str, mutant: Mutant, own: list[str], broa
 		target.write_text(original, encoding="utf-8")
 
 
+def describe(mutant: Mutant) -> str:
+	"""`id`, then the line as written and as mutated: what to read to write the killing test."""
+	return f"{mutant.id}\n      line {mutant.line}: {mutant.before}\n      mutant:  {mutant.after}"
+
+
+def mutantsOfModule(module: str, only: set[str] | None = None) -> list[Mutant]:
+	mutants = list(mutantsOf((REPO / CORE / module).read_text(encoding="utf-8")))
+	return [mutant for mutant in mutants if only is None or mutant.id in only]
+
+
 def scoreModule(
-	module: str, workers: Workers, jobs: int, report: Callable[[str], None] = print
+	module: str,
+	workers: Workers,
+	jobs: int,
+	report: Callable[[str], None] = print,
+	only: set[str] | None = None,
 ) -> ModuleScore:
 	own = TARGETS[module]
 	broader = testsNaming(module, own)
-	source = (REPO / CORE / module).read_text(encoding="utf-8")
-	mutants = list(mutantsOf(source))
+	mutants = mutantsOfModule(module, only)
 	equivalents = readEquivalents()
 	score = ModuleScore(module, total=len(mutants))
+	killedButListed = []
 	with ThreadPoolExecutor(max_workers=jobs) as pool:
 		results = pool.map(lambda m: (m, isKilled(workers, module, m, own, broader)), mutants)
-		for mutant, killed in results:
+		for done, (mutant, killed) in enumerate(results, 1):
 			if killed:
 				score.killed += 1
+				if (module, mutant.id) in equivalents:
+					killedButListed.append(mutant.id)
 			elif (module, mutant.id) in equivalents:
 				score.equivalent.append(mutant)
 			else:
 				score.survivors.append(mutant)
+			if done % 10 == 0 or done == len(mutants):
+				print(f"  {module}: {done}/{len(mutants)} tested", file=sys.stderr, flush=True)
 	report(
 		f"{module}: {score.killed}/{score.total} killed, raw {score.raw:.1f} %, "
 		f"{len(score.equivalent)} equivalent, without them {score.adjusted:.1f} %"
 	)
 	for mutant in score.survivors:
-		report(f"  survived {mutant.id} ({mutant.description})")
+		report(f"  survived {describe(mutant)}")
+	for mutantId in killedButListed:
+		report(f"  note: {mutantId} is listed as equivalent but a test kills it: remove it from the list")
+	if only is None:
+		ids = {mutant.id for mutant in mutants}
+		for listedModule, mutantId in equivalents:
+			if listedModule == module and mutantId not in ids:
+				report(f"  note: {mutantId} is listed as equivalent but no longer exists (lines moved?)")
 	return score
 
 
@@ -177,13 +203,29 @@ def main(arguments: list[str]) -> int:
 		"modules", nargs="*", help=f"modules to mutate (default: all of {', '.join(TARGETS)})"
 	)
 	parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="mutants tested at once")
+	parser.add_argument("--list", action="store_true", help="only list the mutants (id and line), test none")
+	parser.add_argument(
+		"--mutant",
+		action="append",
+		metavar="ID",
+		help="test only this mutant (repeatable), e.g. after writing the test meant to kill it",
+	)
 	options = parser.parse_args(arguments)
 	unknown = [module for module in options.modules if module not in TARGETS]
 	if unknown:
 		parser.error(f"not a mutation target: {', '.join(unknown)}")
+	modules = options.modules or list(TARGETS)
+	only = set(options.mutant) if options.mutant else None
+	if options.list:
+		for module in modules:
+			mutants = mutantsOfModule(module, only)
+			print(f"{module}: {len(mutants)} mutants")
+			for mutant in mutants:
+				print(f"  {describe(mutant)}")
+		return 0
 	with tempfile.TemporaryDirectory(prefix="mutation-") as root:
 		workers = Workers(Path(root))
-		scores = [scoreModule(module, workers, options.jobs) for module in options.modules or TARGETS]
+		scores = [scoreModule(module, workers, options.jobs, only=only) for module in modules]
 	print()
 	print(f"{'module':<32} {'mutants':>8} {'killed':>7} {'raw %':>7} {'equivalent':>11} {'score %':>8}")
 	for score in scores:
