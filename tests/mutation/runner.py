@@ -30,8 +30,8 @@ EQUIVALENT_FILE = REPO / "tests" / "mutation" / "equivalent.txt"
 TARGETS = {
 	"imaging/blankDetection.py": ["tests/core/test_blankDetection.py"],
 	"clients/errorMapping.py": ["tests/core/test_errorMapping.py", "tests/core/test_errors.py"],
-	"clients/streaming.py": ["tests/core/test_streaming.py"],
-	"clients/splitters.py": ["tests/core/test_streaming.py"],
+	"clients/streaming.py": ["tests/core/test_streaming.py", "tests/core/test_streamingEdges.py"],
+	"clients/splitters.py": ["tests/core/test_splitters.py", "tests/core/test_streaming.py"],
 	"text/phrases.py": ["tests/core/test_phrases.py"],
 	"imaging/preparation.py": ["tests/core/test_preparation.py"],
 }
@@ -72,23 +72,23 @@ def readEquivalents(path: Path = EQUIVALENT_FILE) -> dict[tuple[str, str], str]:
 	return found
 
 
-def copyRepository(destination: Path) -> Path:
+def copyRepository(destination: Path, repo: Path = REPO) -> Path:
 	"""The files the tests need, copied (build outputs and the venv are left out)."""
 	for name in ("addon", "tests", "pyproject.toml", "buildVars.py"):
-		source = REPO / name
+		source = repo / name
 		if source.is_dir():
 			shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-		else:
+		elif source.is_file():
 			shutil.copy2(source, destination / name)
 	return destination
 
 
-def testsNaming(module: str, own: list[str]) -> list[str]:
+def testsNaming(module: str, own: list[str], repo: Path = REPO) -> list[str]:
 	"""Other core tests that name the module (its stem), for survivors of the module's own tests."""
 	stem = Path(module).stem
 	found = []
-	for path in sorted((REPO / "tests" / "core").glob("test_*.py")):
-		relative = str(path.relative_to(REPO))
+	for path in sorted((repo / "tests" / "core").glob("test_*.py")):
+		relative = str(path.relative_to(repo))
 		if relative not in own and stem in path.read_text(encoding="utf-8"):
 			found.append(relative)
 	return found
@@ -117,8 +117,9 @@ def testsFail(copy: Path, tests: list[str]) -> bool:
 class Workers:
 	"""One private copy of the repository per worker thread, reused from mutant to mutant."""
 
-	def __init__(self, root: Path):
+	def __init__(self, root: Path, repo: Path = REPO):
 		self.root = root
+		self.repo = repo
 		self.local = threading.local()
 		self.count = 0
 		self.lock = threading.Lock()
@@ -128,7 +129,7 @@ class Workers:
 			with self.lock:
 				self.count += 1
 				number = self.count
-			self.local.copy = copyRepository(self.root / f"worker{number}")
+			self.local.copy = copyRepository(self.root / f"worker{number}", self.repo)
 		return self.local.copy
 
 
@@ -148,9 +149,13 @@ def describe(mutant: Mutant) -> str:
 	return f"{mutant.id}\n      line {mutant.line}: {mutant.before}\n      mutant:  {mutant.after}"
 
 
-def mutantsOfModule(module: str, only: set[str] | None = None) -> list[Mutant]:
-	mutants = list(mutantsOf((REPO / CORE / module).read_text(encoding="utf-8")))
+def mutantsOfModule(module: str, only: set[str] | None = None, repo: Path = REPO) -> list[Mutant]:
+	mutants = list(mutantsOf((repo / CORE / module).read_text(encoding="utf-8")))
 	return [mutant for mutant in mutants if only is None or mutant.id in only]
+
+
+class BaselineFails(Exception):
+	"""The module's tests fail on the unmutated code: every mutant would count as killed."""
 
 
 def scoreModule(
@@ -159,11 +164,15 @@ def scoreModule(
 	jobs: int,
 	report: Callable[[str], None] = print,
 	only: set[str] | None = None,
+	own: list[str] | None = None,
+	equivalents: dict[tuple[str, str], str] | None = None,
 ) -> ModuleScore:
-	own = TARGETS[module]
-	broader = testsNaming(module, own)
-	mutants = mutantsOfModule(module, only)
-	equivalents = readEquivalents()
+	own = own if own is not None else TARGETS[module]
+	if testsFail(workers.copy(), own):
+		raise BaselineFails(f"{module}: its tests fail without any mutant: {' '.join(own)}")
+	broader = testsNaming(module, own, workers.repo)
+	mutants = mutantsOfModule(module, only, workers.repo)
+	equivalents = equivalents if equivalents is not None else readEquivalents()
 	score = ModuleScore(module, total=len(mutants))
 	killedButListed = []
 	with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -225,7 +234,11 @@ def main(arguments: list[str]) -> int:
 		return 0
 	with tempfile.TemporaryDirectory(prefix="mutation-") as root:
 		workers = Workers(Path(root))
-		scores = [scoreModule(module, workers, options.jobs, only=only) for module in modules]
+		try:
+			scores = [scoreModule(module, workers, options.jobs, only=only) for module in modules]
+		except BaselineFails as error:
+			print(error, file=sys.stderr)
+			return 1
 	print()
 	print(f"{'module':<32} {'mutants':>8} {'killed':>7} {'raw %':>7} {'equivalent':>11} {'score %':>8}")
 	for score in scores:
