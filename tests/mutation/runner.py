@@ -32,7 +32,7 @@ TARGETS = {
 	"clients/errorMapping.py": ["tests/core/test_errorMapping.py", "tests/core/test_errors.py"],
 	"clients/streaming.py": ["tests/core/test_streaming.py", "tests/core/test_streamingEdges.py"],
 	"clients/splitters.py": ["tests/core/test_splitters.py", "tests/core/test_streaming.py"],
-	"text/phrases.py": ["tests/core/test_phrases.py"],
+	"text/phrases.py": ["tests/core/test_phrases.py", "tests/core/test_phraseEdges.py"],
 	"imaging/preparation.py": ["tests/core/test_preparation.py"],
 }
 #: Seconds one test may take under a mutant before it counts as caught by the time limit.
