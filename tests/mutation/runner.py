@@ -1,8 +1,10 @@
 """Runs the mutants of the core's safety-critical modules against the tests and scores them.
 
-For each module in TARGETS: every mutant (tests/mutation/mutants.py) is written into a private copy
-of the repository, and the module's own tests run against it (pytest, stop at the first failure,
-with a time limit so a mutant that loops forever counts as caught, not as a hang). A mutant that
+For each module in TARGETS: first its tests run on an unmutated copy of the repository (if they fail
+there, every mutant would count as killed, so the run stops). Then every mutant
+(tests/mutation/mutants.py) is written into a private copy of the repository, and the module's own
+tests run against it (pytest, stop at the first failure, with a time limit so a mutant that loops
+forever counts as caught, not as a hang). A mutant that
 survives is run again against every other core test that names the module. A mutant is killed when
 the tests fail. The score is the share killed: raw, and without the mutants listed in
 tests/mutation/equivalent.txt (each with its reason), which no test can kill because they do not
