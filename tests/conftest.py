@@ -1,6 +1,8 @@
 import os
+from pathlib import Path
 
 import pytest
+from packageBuild import buildPackage
 from xserver import startXvfb
 
 
@@ -16,3 +18,9 @@ def xDisplay():
 	else:
 		os.environ["DISPLAY"] = previous
 	display.stop()
+
+
+@pytest.fixture(scope="session")
+def builtPackage(tmp_path_factory) -> Path:
+	"""The .nvda-addon built once per run from this work tree (tests/packageBuild.py says how)."""
+	return buildPackage(tmp_path_factory)

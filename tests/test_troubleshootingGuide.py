@@ -63,6 +63,7 @@ SPOKEN_ERRORS = [
 	e.UnreadableImage("photo.png", reason=e.UnreadableImage.NOT_FOUND),
 	e.UnreadableImage("huge.png", reason=e.UnreadableImage.TOO_LARGE),
 	e.UnreadableImage("IMG_0042.HEIC", reason=e.UnreadableImage.HEIC),
+	e.ImagingUnavailable(),
 	e.NoImageFound(),
 	*(
 		e.KeyStoreUnavailable(operation)

@@ -268,7 +268,8 @@ def test_interrupt_cancels_and_closes_the_connection(ollamaServer, picture):
 	ollamaServer.queueChat(reply)
 	process = start("describe", str(picture), "--base-url", ollamaServer.url, "--model", "gemma3:4b")
 	try:
-		request = ollamaServer.waitForRequests(1)[0]
+		waitUntil(lambda: ollamaServer.chatRequests())  # after /api/version and /api/show
+		request = ollamaServer.chatRequests()[0]
 		time.sleep(0.2)
 		process.send_signal(signal.SIGINT)
 		out, err = process.communicate(timeout=10)
@@ -385,10 +386,9 @@ def test_screen_and_region_are_captured_prepared_and_sent(paintedDisplay, ollama
 		Image.open(io.BytesIO(base64.b64decode(request.json["messages"][1]["images"][0])))
 		for request in ollamaServer.chatRequests()
 	)
-	assert screenImage.size == targetSize(
-		paintedDisplay.width, paintedDisplay.height, policyForProvider("ollama")
-	)
-	assert regionImage.size == targetSize(640, 400, policyForProvider("ollama"))
+	# Sized for gemma3 as the fake Ollama describes it: each side at most 896 (Gemma 3's square).
+	assert screenImage.size == (min(paintedDisplay.width, 896), min(paintedDisplay.height, 896))
+	assert regionImage.size == (640, 400)
 	red, green, blue = regionImage.convert("RGB").getpixel((600, 380))
 	assert red > 150 and green < 80 and blue < 80
 	assert saved.read_bytes() == base64.b64decode(
@@ -448,3 +448,108 @@ def test_options_are_accepted_before_and_after_the_command():
 	after = cli.parseArguments(["models", "--model", "a", "--timeout", "9"])
 	assert (before.model, before.timeout) == (after.model, after.timeout) == ("a", 9.0)
 	assert cli.parseArguments(["models"]).timeout == 120.0
+
+
+# Pillow's compiled core refuses to load, as when its .pyd in the add-on's folder is damaged; the
+# Windows suite (tests/windows) breaks the real file.
+BROKEN_PILLOW = """
+import sys
+
+class BrokenPillow:
+	def find_spec(self, name, path=None, target=None):
+		if name == "PIL._imaging":
+			raise ImportError("DLL load failed while importing _imaging: stand-in for a damaged file")
+
+sys.meta_path.insert(0, BrokenPillow())
+from visionDescriberCore.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+PILLOW_SENTENCE = (
+	"Pillow, the library that prepares pictures, could not be loaded. Reinstall Vision Describer."
+)
+
+
+def runWithBrokenPillow(*args) -> subprocess.CompletedProcess:
+	return subprocess.run(
+		[sys.executable, "-c", BROKEN_PILLOW, *args],
+		capture_output=True,
+		text=True,
+		env=environment(),
+		timeout=30,
+		cwd=REPOSITORY,
+	)
+
+
+def test_check_with_a_broken_pillow_says_so_and_never_that_everything_works(ollamaServer):
+	result = runWithBrokenPillow("check", "--base-url", ollamaServer.url, "--model", "gemma3:4b")
+	assert result.returncode == 1
+	assert result.stdout.splitlines() == [
+		f"Ollama 0.12.6 is running at {ollamaServer.url}.",
+		"The model gemma3:4b is installed and can see images.",
+	]
+	assert result.stderr.strip() == PILLOW_SENTENCE
+	assert ollamaServer.chatRequests() == []  # the test picture could not be made, so nothing was sent
+
+
+@pytest.mark.parametrize("source", [["picture.png"], ["--screen"], ["--region", "0,0,10,10"]])
+def test_describe_with_a_broken_pillow_is_one_sentence(ollamaServer, source):
+	result = runWithBrokenPillow("describe", *source, "--base-url", ollamaServer.url, "--model", "gemma3:4b")
+	assert result.returncode == 1
+	assert result.stderr.strip() == PILLOW_SENTENCE
+	assert result.stdout == ""
+	assert ollamaServer.chatRequests() == []
+
+
+def test_check_sends_the_test_picture_prepared_like_a_describe(ollamaServer):
+	"""The probe goes through imaging.preparation: enlarged by a whole factor like any small picture."""
+	result = run("check", "--base-url", ollamaServer.url, "--model", "gemma3:4b")
+	assert result.returncode == 0, result.stderr
+	[probe] = ollamaServer.chatRequests()
+	image = Image.open(io.BytesIO(base64.b64decode(probe.json["messages"][0]["images"][0])))
+	assert (image.format, image.size) == ("PNG", targetSize(64, 64, policyForProvider("ollama")))
+	assert image.size == (128, 128)
+	rgb = image.convert("RGB")
+	assert rgb.getpixel((10, 10)) == (255, 255, 255)
+	assert rgb.getpixel((64, 64)) == (0, 0, 0)
+
+
+def test_picture_detail_and_its_old_name():
+	parse = cli.parseArguments
+	assert parse(["models"]).pictureDetail == "balanced"
+	assert parse(["models", "--picture-detail", "fast"]).pictureDetail == "fast"
+	assert [parse(["models", "--detail", old]).pictureDetail for old in ("low", "auto", "high")] == [
+		"fast",
+		"balanced",
+		"detailed",
+	]
+	assert parse(["--detail", "low", "models", "--picture-detail", "detailed"]).pictureDetail == "detailed"
+	official = ["--provider", "openai", "--model", "gpt-4o-mini", "models"]
+	assert (
+		cli.configFromArguments(parse([*official, "--picture-detail", "fast"]), environ={}).imageDetail
+		== "low"
+	)
+	assert cli.configFromArguments(parse([*official, "--detail", "auto"]), environ={}).imageDetail == "high"
+	unknown = ["--provider", "openai", "--model", "gpt-9", "models"]
+	assert cli.configFromArguments(parse([*unknown, "--detail", "auto"]), environ={}).imageDetail == "auto"
+
+
+def test_the_picture_is_sized_for_the_model_and_saved_as_sent(tmp_path, noThreadLeak):
+	from servers.fakeOllama import NEW_OLLAMA, VISION_MODELS
+
+	path = tmp_path / "screen.png"
+	Image.radial_gradient("L").resize((1920, 1080)).convert("RGB").save(path)
+	with FakeOllama(models=VISION_MODELS, version=NEW_OLLAMA) as server:
+		common = ["describe", str(path), "--base-url", server.url, "--model", "qwen3-vl:8b"]
+		cases = (
+			(["--picture-detail", "fast"], (1344, 768)),  # Ollama 0.30's floor for Qwen-VL
+			(["--detail", "high"], (1920, 1080)),  # the old name of Detailed: whole, in 32-px blocks
+			(["--picture-detail", "fast", "--max-side", "800"], (800, 448)),  # the override
+		)
+		for index, (options, size) in enumerate(cases):
+			saved = tmp_path / f"sent{index}.bin"
+			result = run(*common, *options, "--save-image", str(saved))
+			assert result.returncode == 0, result.stderr
+			wire = base64.b64decode(server.chatRequests()[index].json["messages"][1]["images"][0])
+			assert saved.read_bytes() == wire
+			assert Image.open(io.BytesIO(wire)).size == size, options
+		assert len(server.requestsTo("/api/show")) == 3  # one process per run, each asks once

@@ -90,6 +90,13 @@ def test_a_bad_address_is_a_mistake_in_the_command(capsys, picture, address, sen
 			"banana",
 			"--keep-alive takes a duration such as 30m, 2h or 300 (seconds); -1 keeps the model loaded.",
 		),
+		("--picture-detail", "ultra", "--picture-detail takes fast, balanced or detailed."),
+		("--picture-detail", "", "--picture-detail takes fast, balanced or detailed."),
+		(
+			"--detail",
+			"medium",
+			"--detail takes low, auto or high; its new name --picture-detail takes fast, balanced or detailed.",
+		),
 	],
 )
 def test_numbers_out_of_range_are_refused_before_anything_is_sent(

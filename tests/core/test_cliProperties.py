@@ -223,6 +223,7 @@ OPTION_VALUES = {
 	"--max-tokens": ["5", "100", "-3", "0", "many"],
 	"--keep-alive": ["30m", "-1", "1h30m", "300", "banana", "5s5", ""],
 	"--detail": ["low", "high", "auto", "medium"],
+	"--picture-detail": ["fast", "balanced", "detailed", "ultra", "Fast"],
 	"--region": ["0,0,10,10", "-100,-100,10,10", "0,0,0,10", "a,b,c,d", "1,2,3"],
 	"--api-key-env": ["K", "K", "NOT_SET_ANYWHERE", "bad name", KEY],
 	"--prompt": ["Describe it.", "", "\u2028\x00", "x" * 300],

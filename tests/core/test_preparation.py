@@ -9,6 +9,7 @@ lines cut by a region's edge give junk that is left out), the prepared image mus
 both readings and screens at 200 % are not.
 """
 
+import dataclasses
 import io
 
 import ocr
@@ -216,6 +217,171 @@ def test_preparationIsDeterministic():
 def test_emptyImageIsRefused():
 	with pytest.raises(ValueError):
 		prepareImage(Image.new("RGB", (0, 0)), LOCAL)
+
+
+# --- Edges: limits, thresholds, modes and the budget loop ----------------------------------------
+
+BLACK, WHITE = (0, 0, 0), (255, 255, 255)
+PNG_ONLY = ImagePolicy(forceFormat="png")
+
+
+def columns(colours, height: int = 2) -> Image.Image:
+	"""A picture whose column x is colours[x] from top to bottom."""
+	image = Image.new("RGB", (len(colours), height))
+	image.putdata([colour for _ in range(height) for colour in colours])
+	return image
+
+
+def columnsWithShare(identical: int, pairs: int) -> Image.Image:
+	"""pairs + 1 grey columns of which exactly `identical` neighbouring pairs match."""
+	colours, grey = [(0, 0, 0)], 0
+	for pair in range(pairs):
+		if pair >= identical:
+			grey += 1
+		colours.append((grey, grey, grey))
+	return columns(colours, height=4)
+
+
+def checkerboard(width: int, height: int) -> Image.Image:
+	image = Image.new("RGB", (width, height))
+	image.putdata([BLACK if (x + y) % 2 else WHITE for y in range(height) for x in range(width)])
+	return image
+
+
+def jpegQuality(prepared: PreparedImage) -> int:
+	"""The quality a JPEG was saved at: the one whose quantization tables Pillow writes the same."""
+	tables = decode(prepared).quantization
+	for quality in range(1, 101):
+		buffer = io.BytesIO()
+		Image.new("RGB", (8, 8)).save(buffer, "JPEG", quality=quality)
+		if Image.open(buffer).quantization == tables:
+			return quality
+	raise AssertionError("not a JPEG quality Pillow writes")
+
+
+def test_policyLimitsAtTheirEdges():
+	ImagePolicy(maxLongSide=1, maxShortSide=1, byteBudget=1, maxUpscale=1)  # the least that makes sense
+	for nonsense in ({"maxLongSide": 0}, {"maxShortSide": 0}, {"byteBudget": 0}, {"maxUpscale": 0.99}):
+		with pytest.raises(ValueError):
+			ImagePolicy(**nonsense)
+	# With base64's third more, the default stays under the 1 MiB body limit of nginx proxies.
+	assert ImagePolicy().byteBudget == 750_000
+	with pytest.raises(dataclasses.FrozenInstanceError):
+		LOCAL.maxLongSide = 10  # shared by every caller
+
+
+def test_enlargementStopsAt512PixelsAndTwiceTheSize():
+	assert targetSize(256, 100, LOCAL) == (512, 200)  # twice reaches 512 exactly
+	assert targetSize(257, 100, LOCAL) == (257, 100)
+	assert targetSize(171, 100, ImagePolicy(maxUpscale=8)) == (342, 200)  # 3x would pass 512
+	assert targetSize(5, 20000, LOCAL) == (1, 1568)  # no side shrinks to nothing
+	assert targetSize(20000, 5, LOCAL) == (1568, 1)
+
+
+def test_flatShareCountsNeighboursIdenticalInEveryChannel():
+	a, b, c, d = (10, 10, 10), (10, 10, 11), (10, 11, 10), (11, 10, 10)
+	assert flatShare(columns([a, a, b, b, b, c, d, d, d, d])) == pytest.approx(6 / 9)
+	for other in (b, c, d):  # a difference in any one channel is a difference
+		assert flatShare(columns([a, other] * 8)) == 0.0
+	assert flatShare(columns([a, a, a, other], height=1)) == pytest.approx(2 / 3)
+	rows = Image.new("RGB", (4, 2), a)
+	rows.putpixel((3, 1), b)  # the second row has one pair fewer
+	assert flatShare(rows) == pytest.approx(5 / 6)
+	assert flatShare(Image.new("L", (3, 3), 7)) == 1.0
+	assert flatShare(columns([BLACK, WHITE])) == 0.0
+	assert flatShare(Image.new("RGB", (1, 50), (200, 0, 0))) == 1.0  # nothing to compare: flat
+
+
+def test_flatShareSamplesLargePicturesWithoutSmoothing():
+	assert flatShare(columns([BLACK, WHITE] * 128)) == 0.0  # 256 wide: measured whole
+	# 257 wide: the 256-column sample drops one column, which makes one identical pair per row.
+	assert flatShare(columns([BLACK, WHITE] * 128 + [BLACK])) == pytest.approx(1 / 255)
+	# 3 x 1000: sampled at two columns (the first and the last), never narrowed to one.
+	assert flatShare(columns([BLACK, WHITE, WHITE], height=1000)) == 0.0
+	wide = interfaceCrop().resize((3000, 40), Image.Resampling.NEAREST)
+	assert flatShare(wide) == flatShare(wide.resize((256, 3), Image.Resampling.NEAREST))
+
+
+def test_interfaceFromHalfTheNeighboursIdentical():
+	whole = ImagePolicy(maxUpscale=1)  # measured at its own size
+	half = prepareImage(columnsWithShare(100, 200), whole)
+	assert (half.mimeType, half.width) == ("image/png", 201)
+	assert prepareImage(columnsWithShare(99, 200), whole).mimeType == "image/jpeg"
+
+
+def test_resampledInterfaceIsPngUpTo640x480():
+	image = interfaceCrop().resize((1280, 960), Image.Resampling.NEAREST)
+	assert prepareImage(image, LOCAL, size=(640, 480)).mimeType == "image/png"
+	assert prepareImage(image, LOCAL, size=(641, 480)).mimeType == "image/jpeg"
+	assert prepareImage(image, LOCAL, size=(640, 481)).mimeType == "image/jpeg"
+	big = interfaceCrop().resize((1200, 900), Image.Resampling.NEAREST)
+	prepared = prepareImage(big, LOCAL)  # at its own size, however large: exact PNG
+	assert (prepared.mimeType, prepared.width, prepared.height) == ("image/png", 1200, 900)
+	assert decode(prepared).convert("RGB").tobytes() == big.tobytes()
+
+
+def test_onlyAWholeFactorOnBothSidesRepeatsPixels():
+	for source, size in (((2, 4), (3, 4)), ((4, 2), (6, 2)), ((2, 2), (4, 5)), ((2, 3), (4, 8))):
+		sent = decode(prepareImage(checkerboard(*source), PNG_ONLY, size=size)).convert("RGB")
+		assert {colour for _, colour in sent.getcolors()} - {BLACK, WHITE}, (
+			source,
+			size,
+		)  # smoothed (Lanczos)
+	sent = decode(prepareImage(checkerboard(2, 3), PNG_ONLY, size=(6, 9))).convert("RGB")
+	assert {colour for _, colour in sent.getcolors()} == {BLACK, WHITE}
+
+
+def test_jpegQualityByKindAndStepsOfTenDownToFifty():
+	photo = screens.photoLikeImage(1568, 882)
+	full = prepareImage(photo, LOCAL)
+	assert jpegQuality(full) == 85
+	interface = prepareImage(interfaceCrop().resize((3000, 1500), Image.Resampling.NEAREST), LOCAL)
+	assert (interface.mimeType, jpegQuality(interface)) == ("image/jpeg", 80)
+	assert prepareImage(photo, ImagePolicy(byteBudget=len(full.data))).data == full.data  # exactly fits
+	lower = prepareImage(photo, ImagePolicy(byteBudget=len(full.data) - 1))
+	assert (jpegQuality(lower), lower.width) == (75, 1568)
+	# Once quality 50 is over budget, the picture shrinks by a quarter at a time.
+	tiny = prepareImage(photo, ImagePolicy(byteBudget=30_000))
+	widths = [1568]
+	while widths[-1] > 64:
+		widths.append(round(widths[-1] * 0.75))
+	assert jpegQuality(tiny) == 50 and tiny.width in widths[1:-1]
+
+
+def test_greyscaleStaysGreyAndEveryTransparencyIsFlattenedOntoWhite():
+	assert decode(prepareImage(Image.new("L", (300, 200), 90), LOCAL)).mode == "L"
+	rgba = Image.new("RGBA", (200, 100), (0, 0, 0, 0))
+	rgba.paste((0, 0, 255, 255), (50, 25, 150, 75))
+	palette = Image.new("P", (200, 100), 0)
+	palette.putpalette([0, 0, 0, 0, 0, 255])
+	palette.paste(1, (50, 25, 150, 75))
+	palette.info["transparency"] = 0
+	pictures = {
+		"P": palette,
+		"PA": palette.convert("PA"),
+		"RGBa": rgba.convert("RGBa"),
+		"La": rgba.convert("LA").convert("La"),
+	}
+	for mode, picture in pictures.items():
+		assert picture.mode == mode
+		decoded = decode(prepareImage(picture, PNG_ONLY)).convert("RGB")
+		assert decoded.getpixel((5, 5)) == WHITE, mode
+		assert decoded.getpixel((100, 50)) != WHITE, mode
+	opaquePalette = palette.copy()
+	del opaquePalette.info["transparency"]
+	assert decode(prepareImage(opaquePalette, PNG_ONLY)).convert("RGB").getpixel((5, 5)) == BLACK
+
+
+def test_defaultsAndSizesThatCannotBe():
+	image = interfaceCrop()
+	assert prepareImage(image).data == prepareImage(image, ImagePolicy()).data
+	tiny = prepareImage(Image.new("RGB", (1, 1), (9, 9, 9)), LOCAL)
+	assert (tiny.width, tiny.height) == (2, 2)
+	for empty in ((0, 5), (5, 0)):
+		with pytest.raises(ValueError):
+			prepareImage(Image.new("RGB", empty), LOCAL)
+		with pytest.raises(ValueError):
+			prepareImage(image, LOCAL, size=empty)
 
 
 # --- Real screenshots ---------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def test_changed_settings_survive_a_write_and_a_read():
 		customPrompt='Say "what", then list;\n# not a comment, 100% sure',
 		responseLanguage="pt_BR",
 		maxImageSide=1024,
-		imageDetail="low",
+		pictureDetail="fast",
 		streamSpeech=False,
 		connectTimeout=3,
 		readTimeout=300,
@@ -87,7 +87,7 @@ def test_changed_settings_survive_a_write_and_a_read():
 	("name", "bad"),
 	[
 		("provider", "gemini"),
-		("imageDetail", "ultra"),
+		("pictureDetail", "ultra"),
 		("preset", "poem"),
 		("readTimeout", "9999"),
 		("connectTimeout", "0"),
@@ -102,6 +102,30 @@ def test_bad_values_are_rejected_by_the_spec_and_ignored_by_settings(name, bad):
 	assert result[SECTION][name] is not True
 	raw = {name: bad}
 	assert getattr(Settings.fromConfig(raw), name) == getattr(Settings(), name)
+
+
+@pytest.mark.parametrize(
+	("old", "level"), [("low", "fast"), ("auto", "balanced"), ("high", "detailed"), ("ultra", "balanced")]
+)
+def test_the_old_openai_image_detail_in_nvda_ini_is_read_as_picture_detail(old, level):
+	conf, result = loadConfig(f"[{SECTION}]\nimageDetail = {old}\nmodel = llava\n")
+	assert result is True  # a key the spec no longer has is no error
+	settings = Settings.fromConfig(conf[SECTION])
+	assert (settings.pictureDetail, settings.model) == (level, "llava")
+	assert Settings.fromConfig({"imageDetail": old}).pictureDetail == level
+	assert "imageDetail" not in settings.toConfig() and "imageDetail" not in CONFIG_SPEC
+
+
+def test_a_picture_detail_the_user_chose_wins_over_the_old_value_left_in_nvda_ini():
+	conf, result = loadConfig(f"[{SECTION}]\nimageDetail = high\npictureDetail = fast\n")
+	assert Settings.fromConfig(conf[SECTION]).pictureDetail == "fast"
+	# Saved once (toConfig writes pictureDetail), the old value stays in the file but no longer counts.
+	conf, result = loadConfig(f"[{SECTION}]\nimageDetail = low\n")
+	conf[SECTION].update(dataclasses.replace(Settings(), pictureDetail="balanced").toConfig())
+	written = io.BytesIO()
+	conf.write(written)
+	reread, result = loadConfig(written.getvalue().decode("utf-8"))
+	assert Settings.fromConfig(reread[SECTION]).pictureDetail == "balanced"
 
 
 def test_an_invalid_value_is_told_to_the_caller_instead_of_logged(caplog):

@@ -120,7 +120,8 @@ def test_ctrlCEndsTheWatchWith130AndCancelsTheRequest(game, ollamaServer):
 	ollamaServer.queueChat(reply)
 	process = start(*watchArguments(ollamaServer), env=environment(DISPLAY=game.name))
 	try:
-		request = ollamaServer.waitForRequests(1)[0]
+		waitUntil(lambda: len(ollamaServer.chatRequests()) == 1, timeout=20)  # after the model's picture rule
+		request = ollamaServer.chatRequests()[0]
 		time.sleep(0.2)
 		process.send_signal(signal.SIGINT)
 		out, err = process.communicate(timeout=10)

@@ -14,7 +14,8 @@ from test_describing import Grabber, Recorder
 from visionDescriberCore.describing import Describer, ImageSource
 from visionDescriberCore.imaging.preparation import ImagePolicy
 from visionDescriberCore.settings import Settings
-from visionDescriberCore.watch.changes import askWhatChanged, sharedPolicy, takesSeveralImages
+from visionDescriberCore.watch.changes import askWhatChanged, takesSeveralImages
+from visionDescriberCore.watch.pipeline import sharedPolicy
 
 VISION = ["completion", "vision"]
 
@@ -106,9 +107,12 @@ def test_bothPicturesGoInOneRequestWhenTheModelTakesSeveral(ollama, setups):
 	before, after = (decoded(image) for image in message["images"])
 	assert colourAt(before, 0.85, 0.4) == GREEN
 	assert colourAt(after, 0.85, 0.4) == MENU
-	# Together they stay within one picture's budget (a 1568x882 picture for a local server).
-	assert before.size == after.size == (1108, 623)
-	assert 2 * 1108 * 623 <= 1568 * 882
+	# Sized as the describe sized its picture (Qwen2.5-VL takes the 1280x720 screen whole), and
+	# together within that one picture's pixels, in whole 28-px blocks.
+	described = decoded(ollama.chatRequests()[0].json["messages"][-1]["images"][0])
+	assert described.size == (1280, 720)
+	assert before.size == after.size == (896, 504)
+	assert 2 * 896 * 504 <= 1280 * 720
 	assert "The first picture is the screen before" in message["content"]
 	assert "A forest clearing." in message["content"]
 	# The session now ends with this turn: a follow-up sees the latest picture (and both are re-sent).
@@ -130,9 +134,11 @@ def test_aModelThatTakesOnePictureGetsTheEarlierDescriptionAsText(setups):
 		server.queueChat(ollamaReply(["A menu opened."]))
 		listener = setup.ask()
 		message = server.chatRequests()[-1].json["messages"][-1]
+		described = decoded(server.chatRequests()[0].json["messages"][-1]["images"][0])
 	assert listener.phrases() == ["A menu opened."]
 	assert len(message["images"]) == 1
-	assert decoded(message["images"][0]).size == (1280, 720)
+	# The picture now is sized as the describe sized its own (llava 1.5 looks at 336 pixels).
+	assert decoded(message["images"][0]).size == described.size == (336, 189)
 	assert 'Earlier, this screen was described as:\n"""\nA forest clearing.\n"""' in message["content"]
 	assert "This picture is the same screen now." in message["content"]
 

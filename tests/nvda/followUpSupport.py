@@ -24,7 +24,7 @@ def screenshot(shade: int = 0) -> Image.Image:
 	return image
 
 
-def preparePng(image: Image.Image, settings: Settings) -> PreparedImage:
+def preparePng(image: Image.Image, settings: Settings, plan=None) -> PreparedImage:
 	"""Stands in for the image preparation module: PNG bytes of the grabbed picture."""
 	buffer = io.BytesIO()
 	image.save(buffer, "PNG")

@@ -224,3 +224,47 @@ def test_aLoadedLibraryWithoutVersionAttributeGetsItsVersionFromMetadata(loader,
 	status = loader.load(str(addonRoot), (3, 11, 9), 32, required={"vdNoVersion": "vd-no-version"})
 	copy = status.copies["vdNoVersion"]
 	assert (copy.origin, copy.version, copy.loadedBefore) == (vdNoVersion.__file__, "4.5.6", True)
+
+
+def test_aLibraryWhoseCompiledPartCannotLoadIsNamedAtStart(loader, addonRoot, monkeypatch):
+	"""The loader imports, not only finds: a package whose compiled core fails to load (as Pillow's
+	PIL.Image does when _imaging.pyd is damaged) makes the start-up sentence, with the reason logged."""
+	import logHandler
+
+	core = addonRoot / "deps" / "cp313-win_amd64" / "vdStandIn" / "core.py"
+	core.write_text('raise ImportError("DLL load failed while importing _core: Bad EXE format for %1.")\n')
+	monkeypatch.setitem(loader.PROOF_MODULES, "vdStandIn", ("vdStandIn.core",))
+	status = loader.load(str(addonRoot), (3, 13, 1), 64, required=STANDIN)
+	assert not status.ready
+	assert status.missing == ["vdStandIn"]
+	assert status.problem == "Vision Describer could not load vdStandIn. Reinstall the add-on."
+	copy = status.copies["vdStandIn"]
+	assert copy.origin == str(addonRoot / "deps" / "cp313-win_amd64" / "vdStandIn" / "__init__.py")
+	assert copy.bundled and not copy.usable
+	assert copy.error == "ImportError: DLL load failed while importing _core: Bad EXE format for %1."
+	[record] = [r for r in logHandler.testing.records if r.levelname == "ERROR"]
+	assert f"vdStandIn at {copy.origin} could not be imported: {copy.error}" in record.getMessage()
+	assert "Traceback" not in logHandler.testing.text()
+
+
+def test_aDamagedPythonFileIsALibraryThatCannotLoad(loader, addonRoot):
+	import logHandler
+
+	init = addonRoot / "deps" / "cp311-win32" / "vdStandIn" / "__init__.py"
+	init.write_bytes(init.read_bytes()[:-3] + b"(\n")  # cut short, as by a broken download
+	status = loader.load(str(addonRoot), (3, 11, 9), 32, required=STANDIN)
+	assert status.missing == ["vdStandIn"]
+	assert status.copies["vdStandIn"].error.startswith("SyntaxError: ")
+	assert status.problem == "Vision Describer could not load vdStandIn. Reinstall the add-on."
+	assert "Traceback" not in logHandler.testing.text()
+
+
+def test_theLoaderImportsWhatItLoadsAndSaysHowLongItTook(loader, addonRoot):
+	import logHandler
+
+	assert "vdStandIn" not in sys.modules
+	status = loader.load(str(addonRoot), (3, 13, 1), 64, required=STANDIN)
+	assert status.ready
+	assert sys.modules["vdStandIn"].BUILD == "cp313-win_amd64"
+	assert 0 < status.importSeconds < 10
+	assert "Importing the libraries took " in logHandler.testing.text()

@@ -398,7 +398,7 @@ def test_thePanelShowsTheSavedSettings(nvdaGui, panelModule):
 		"customPrompt": "Read the chart's numbers.",
 		"responseLanguage": "de",
 		"maxImageSide": 1200,
-		"imageDetail": "high",
+		"pictureDetail": "detailed",
 		"streamSpeech": False,
 		"openDialogAfterDescribe": True,
 		"readTimeout": 300,
@@ -412,8 +412,33 @@ def test_thePanelShowsTheSavedSettings(nvdaGui, panelModule):
 	assert panel.languageChoice.GetStringSelection() == "German (de)"
 	assert not panel.languageCodeField.IsEnabled()
 	assert panel.imageSizeChoice.GetStringSelection() == "1200 pixels on the longest side"
-	assert panel.imageDetailChoice.IsEnabled() and not panel.keepLoadedCheck.IsEnabled()
+	assert not panel.keepLoadedCheck.IsEnabled()
 	assert panel.overFullscreenCheck.IsEnabled()  # because the follow-up dialog opens
+
+
+PICTURE_DETAIL_NOTE = (
+	"Detailed reads small text better; on a computer without a graphics card it can add tens of seconds."
+)
+
+
+def test_pictureDetailOffersThreeLevelsWithWhatDetailedCosts(nvdaGui, panelModule):
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	choice = panel.pictureDetailChoice
+	assert choice.GetStrings() == [
+		"Fast (about 300 image tokens)",
+		"Balanced (about 1,000 image tokens)",
+		"Detailed (all the model can use)",
+	]
+	assert choice.GetStringSelection() == "Balanced (about 1,000 image tokens)"
+	siblings = list(choice.GetParent().GetChildren())
+	note = siblings[siblings.index(choice) + 1]  # right below the list, wrapped to the panel's width
+	assert isinstance(note, wx.StaticText) and " ".join(note.GetLabel().split()) == PICTURE_DETAIL_NOTE
+	assert panel.imageSizeChoice.GetString(0) == "Automatic (follows picture detail)"
+	assert not hasattr(panel, "imageDetailChoice")
+	chooseText(choice, "Detailed (all the model can use)")
+	pressOk(dialog)
+	assert messageBoxes() == []
+	assert savedSection() == {"pictureDetail": "detailed"}
 
 
 def test_aLanguageNotInTheListIsShownAsATypedCode(nvdaGui, panelModule):
@@ -459,38 +484,43 @@ def test_changesAreSavedThroughConfigAndShownWhenTheDialogOpensAgain(nvdaGui, pa
 	assert panel.settingsFromControls() == dataclasses.replace(Settings(), **expected)
 
 
+def test_theWatchingGroupSavesItsSettingsAndSaysWhatAPaidServiceCosts(nvdaGui, panelModule):
+	from visionDescriber.settingsPanel.fieldControls import ROW_WIDTH
+
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	assert panel.watchTargetChoice.GetStrings() == [
+		"The window in the foreground",
+		"The navigator object",
+		"The monitor",
+	]
+	assert panel.watchIntervalSpin.GetMin() == 250 and panel.watchIntervalSpin.GetMax() == 10000
+	note = panel.watchCostNote
+	assert "paid like one description" in note.GetLabel().replace("\n", " ")
+	assert note.GetParent() is panel.watchStopCheck.GetParent()  # in the Watching group, under its fields
+	assert note.GetSize().width <= panel.scaleSize(ROW_WIDTH)
+	chooseText(panel.watchTargetChoice, "The monitor")
+	panel.watchIntervalSpin.SetValue(500)
+	tick(panel.watchStopCheck, False)
+	panel.watchMaxRequestsSpin.SetValue(3)
+	pressOk(dialog)
+	assert messageBoxes() == []
+	assert savedSection() == {
+		"watchTarget": "monitor",
+		"watchIntervalMs": 500,
+		"watchStopWhenTargetLeavesForeground": False,
+		"watchMaxRequestsPerMinute": 3,
+	}
+
+
 def fieldsWithoutControl(shown, settingsClass, notShown) -> list[str]:
 	"""Fields of settingsClass that no section shows and NOT_SHOWN does not list."""
 	return sorted({spec.name for spec in dataclasses.fields(settingsClass)} - set(shown) - set(notShown))
 
 
-#: The voice (issue 12) and watching (issue 13) settings are in the core before their panel sections,
-#: which come with those commands' NVDA half; remove each from this set when its section is added.
-VOICE_FIELDS_AWAITING_THEIR_SECTION = frozenset(
-	{
-		"watchIntervalMs",
-		"watchTarget",
-		"watchStopWhenTargetLeavesForeground",
-		"watchInterruptOlderReport",
-		"watchTimeLimitMinutes",
-		"watchMaxRequestsPerMinute",
-		"sttBaseUrl",
-		"sttModel",
-		"sttLanguage",
-		"speakTranscript",
-		"voiceNewPicture",
-		"voiceTarget",
-		"voiceFillQuestion",
-		"maxRecordingSeconds",
-	}
-)
-
-
 def test_everySettingHasAControlUnlessListedAsNotShown(nvdaGui, panelModule):
 	dialog, panel = openPanel(nvdaGui, panelModule)
 	shown = panel.shownFields
-	pending = VOICE_FIELDS_AWAITING_THEIR_SECTION - set(shown)
-	assert fieldsWithoutControl(shown, Settings, panelModule.NOT_SHOWN | pending) == []
+	assert fieldsWithoutControl(shown, Settings, panelModule.NOT_SHOWN) == []
 	names = {spec.name for spec in dataclasses.fields(Settings)}
 	assert names >= panelModule.NOT_SHOWN  # no stale entry
 	assert not set(shown) & panelModule.NOT_SHOWN  # nothing both shown and hidden
@@ -504,8 +534,8 @@ def test_everySettingHasAControlUnlessListedAsNotShown(nvdaGui, panelModule):
 	class Grown(Settings):
 		speakTimestamps: bool = False
 
-	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN | pending) == ["speakTimestamps"]
-	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN | pending | {"speakTimestamps"}) == []
+	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN) == ["speakTimestamps"]
+	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN | {"speakTimestamps"}) == []
 
 
 #: Saved text for string settings that need a particular shape; any other string gets SAMPLE_TEXT.
@@ -718,14 +748,14 @@ def test_changingProviderMovesDefaultsButKeepsWhatTheUserTyped(nvdaGui, panelMod
 	chooseText(panel.providerChoice, "OpenAI")
 	assert panel.baseUrlField.GetValue() == "https://api.openai.com/v1"
 	assert panel.modelField.GetValue() == "gpt-4.1-mini"
-	assert panel.imageDetailChoice.IsEnabled() and not panel.warmUpCheck.IsEnabled()
+	assert not panel.warmUpCheck.IsEnabled()
 	panel.baseUrlField.SetValue("https://openrouter.ai/api/v1")
 	panel.modelField.SetValue("qwen/qwen2.5-vl-72b-instruct")
 	chooseText(panel.providerChoice, "OpenAI-compatible (LM Studio, vLLM, OpenRouter, others)")
 	assert panel.baseUrlField.GetValue() == "https://openrouter.ai/api/v1"
 	assert panel.modelField.GetValue() == "qwen/qwen2.5-vl-72b-instruct"
 	chooseText(panel.providerChoice, "Ollama")
-	assert panel.keepLoadedCheck.IsEnabled() and not panel.imageDetailChoice.IsEnabled()
+	assert panel.keepLoadedCheck.IsEnabled()
 
 
 # --- API keys --------------------------------------------------------------------------------------

@@ -7,9 +7,16 @@ Layout of the installed add-on:
 
 `load()` appends `<root>/packages` and the one deps folder matching the running Python to the END of
 sys.path, so every module NVDA (or another add-on) can already import keeps coming from where it came
-from; nothing already in sys.modules is ever replaced. It then reports, and logs, which copy of each
-required library the add-on will get, and returns a status whose `problem` is a sentence to speak
-when the add-on cannot work (for instance on an NVDA whose Python it has no build for).
+from; nothing already in sys.modules is ever replaced. It then imports each required library with its
+compiled parts (`PROOF_MODULES`: Pillow's `_imaging` through `PIL.Image`; on Windows pywin32-ctypes,
+which keyring's Credential Manager backend needs), so a damaged or missing `.pyd` is found at NVDA's
+start and becomes the status's `problem`, the sentence every command speaks, instead of a failure
+at the first describe. It logs which copy of each library the add-on got, or why one could not be
+imported, and how long the imports took. `problem` is also the sentence for an NVDA whose Python
+the add-on has no build for.
+
+Runs on NVDA's main thread while NVDA loads its plugins. The imports cost a fraction of a second
+there, which the first describe would otherwise pay.
 """
 
 import importlib
@@ -18,6 +25,7 @@ import importlib.util
 import os
 import struct
 import sys
+import time
 from dataclasses import dataclass, field
 
 import addonHandler
@@ -36,6 +44,18 @@ REQUIRED_LIBRARIES: dict[str, str] = {
 	"requests": "requests",
 }
 
+#: Modules imported after a library itself, to prove the parts the add-on uses load: importing
+#: `PIL` alone loads no compiled code, `PIL.Image` loads `_imaging`.
+PROOF_MODULES: dict[str, tuple[str, ...]] = {
+	"PIL": ("PIL.Image",),
+	"keyring": ("keyring.backends.Windows",),
+}
+#: The same, only on Windows: keyring's Windows backend quietly reports itself unusable when
+#: pywin32-ctypes cannot be imported, so that import is proved here.
+WINDOWS_PROOF_MODULES: dict[str, tuple[str, ...]] = {
+	"keyring": ("win32ctypes.pywin32.win32cred",),
+}
+
 _NOT_IMPORT_NAMES = ("__pycache__", "bin", "share", "include", "scripts")
 
 
@@ -48,6 +68,13 @@ class LibraryCopy:
 	version: str | None
 	bundled: bool  # from the add-on's deps folder
 	loadedBefore: bool  # already imported (by NVDA or another add-on) when the loader ran
+	#: Why importing it (or one of its PROOF_MODULES) failed, e.g. "ImportError: DLL load failed ...";
+	#: None when it imported.
+	error: str | None = None
+
+	@property
+	def usable(self) -> bool:
+		return self.origin is not None and self.error is None
 
 
 @dataclass
@@ -58,9 +85,11 @@ class LoaderStatus:
 	tag: str | None = None  # e.g. "cp313-win_amd64"; None when the add-on has no build for this Python
 	depsPath: str | None = None  # the deps folder put on sys.path, if any
 	copies: dict[str, LibraryCopy] = field(default_factory=dict)
+	importSeconds: float = 0.0  # how long importing the libraries took
 	#: Top-level names in the deps folder that were already loaded from elsewhere -> where from.
 	#: The loaded copy is used; the bundled one is never swapped in.
 	foreign: dict[str, str] = field(default_factory=dict)
+	#: Libraries the add-on cannot use: not found, or found but their import failed.
 	missing: list[str] = field(default_factory=list)
 	#: A sentence to speak when the add-on cannot work; None when it is ready.
 	problem: str | None = None
@@ -109,9 +138,11 @@ def load(
 			status.depsPath = depsPath
 	importlib.invalidate_caches()
 
+	started = time.perf_counter()
 	for name, distribution in required.items():
 		status.copies[name] = _describe(name, distribution, status.depsPath)
-	status.missing = [name for name, copy in status.copies.items() if copy.origin is None]
+	status.importSeconds = time.perf_counter() - started
+	status.missing = [name for name, copy in status.copies.items() if not copy.usable]
 	if status.missing:
 		status.problem = _problemSentence(status, depsFolderPresent)
 	_logStatus(status)
@@ -152,7 +183,10 @@ def _logStatus(status: LoaderStatus) -> None:
 		)
 	for copy in status.copies.values():
 		if copy.origin is None:
-			lines.append(f"{copy.name}: not found")
+			lines.append(f"{copy.name}: not found" + (f" ({copy.error})" if copy.error else ""))
+			continue
+		if copy.error:
+			lines.append(f"{copy.name} at {copy.origin} could not be imported: {copy.error}")
 			continue
 		if copy.bundled:
 			source = "bundled"
@@ -161,6 +195,7 @@ def _logStatus(status: LoaderStatus) -> None:
 		else:
 			source = "found outside the add-on"
 		lines.append(f"{copy.name} {copy.version or '(version unknown)'} from {copy.origin} ({source})")
+	lines.append(f"Importing the libraries took {status.importSeconds * 1000:.0f} ms")
 	if status.problem:
 		log.error("\n".join([status.problem, *lines]))
 	else:
@@ -224,29 +259,52 @@ def _namesLoadedElsewhere(depsPath: str) -> dict[str, str]:
 	return foreign
 
 
+def _proofModules(name: str) -> tuple[str, ...]:
+	modules = (name, *PROOF_MODULES.get(name, ()))
+	if sys.platform == "win32":
+		modules += WINDOWS_PROOF_MODULES.get(name, ())
+	return modules
+
+
+def _importLibrary(name: str) -> str | None:
+	"""Imports the library and its proof modules; returns why that failed, or None."""
+	try:
+		for moduleName in _proofModules(name):
+			importlib.import_module(moduleName)
+	except Exception as error:  # ImportError (a damaged DLL: "DLL load failed"), SyntaxError, OSError...
+		return f"{type(error).__name__}: {error}"
+	return None
+
+
 def _describe(name: str, distribution: str, depsPath: str | None) -> LibraryCopy:
+	loadedBefore = name in sys.modules
+	error = _importLibrary(name)
 	module = sys.modules.get(name)
+	version = None
 	if module is not None:
 		locations = _moduleLocations(module)
 		origin = locations[0] if locations else None
 		version = getattr(module, "__version__", None)
-		loadedBefore = True
 	else:
-		try:
-			spec = importlib.util.find_spec(name)
-		except (ImportError, ValueError):
-			spec = None
-		origin = None
-		if spec is not None:
-			origin = spec.origin if spec.origin not in (None, "built-in", "frozen") else None
-			if origin is None and spec.submodule_search_locations:
-				origin = list(spec.submodule_search_locations)[0]
-		version = None
-		loadedBefore = False
+		origin = _foundAt(name)  # where the copy that failed to import lies, for the log
 	if origin is not None and not version:
 		version = _distributionVersion(distribution, origin)
 	bundled = bool(origin and depsPath and _isUnder(origin, depsPath))
-	return LibraryCopy(name, origin, str(version) if version else None, bundled, loadedBefore)
+	return LibraryCopy(name, origin, str(version) if version else None, bundled, loadedBefore, error)
+
+
+def _foundAt(name: str) -> str | None:
+	try:
+		spec = importlib.util.find_spec(name)
+	except (ImportError, ValueError):
+		return None
+	if spec is None:
+		return None
+	if spec.origin not in (None, "built-in", "frozen"):
+		return spec.origin
+	if spec.submodule_search_locations:
+		return list(spec.submodule_search_locations)[0]
+	return None
 
 
 def _distributionVersion(distribution: str, origin: str) -> str | None:

@@ -4,7 +4,9 @@ Split by thread, as NVDA needs: `resolve()` runs on the main thread and only rea
 properties (name, role, application, location, window handle), which is cheap; it already refuses a
 target without a location or without size. The `grab` it returns runs on the worker: it adds context
 around a tiny target, clips to the screen (refusing a target that is entirely off it), and captures
-with mss; for the clipboard and the file selected in File Explorer it reads the picture there.
+with mss; for the clipboard and the file selected in File Explorer it reads the picture there. An
+object also gets a `ScreenObject`, so the core may capture it with more of its surroundings where
+the model's server would enlarge a small picture anyway.
 
 Coordinates: NVDA runs per-monitor DPI aware, so `NVDAObject.location` is in physical pixels, the
 space mss captures in. A location can be None (COM errors), have zero width or height, reach past the
@@ -19,7 +21,7 @@ import addonHandler
 import api
 from logHandler import log
 from visionDescriberCore.conversation import prompts
-from visionDescriberCore.describing import ImageSource
+from visionDescriberCore.describing import ImageSource, ScreenObject
 from visionDescriberCore.errors import CaptureRefused
 from visionDescriberCore.settings import Settings
 
@@ -63,6 +65,8 @@ class Target:
 	foregroundRect: LTWH | None = None
 	#: Set on the worker after the grab: whether that window covered its whole monitor.
 	foregroundIsFullscreen: bool = field(default=False)
+	#: The object's rectangle, for a navigator, focus or foreground target (what `sameArea` compares).
+	rect: LTWH | None = None
 
 	@property
 	def isScreenCapture(self) -> bool:
@@ -151,7 +155,7 @@ def resolve(kind: str, settings: Settings) -> Target:
 	target = Target(kind, ImageSource(lambda: None, labelFor(kind)), foregroundRect)
 	if kind in (NAVIGATOR, FOCUS, FOREGROUND):
 		facts = readFacts(_objectFor(kind))
-		rect = objectRect(facts)
+		rect = target.rect = objectRect(facts)
 		target.source.context = prompts.objectContext(facts.name, facts.roleName, facts.appName)
 		tinySize, margin = settings.tinyTargetSize, settings.tinyTargetMargin
 
@@ -162,6 +166,7 @@ def resolve(kind: str, settings: Settings) -> Target:
 			return _afterGrab(target, capture.grab(region))
 
 		target.source.grab = grabObject
+		target.source.screenObject = _screenObject(target, rect)
 	elif kind == MONITOR:
 		x, y = _monitorPoint()
 
@@ -180,6 +185,33 @@ def resolve(kind: str, settings: Settings) -> Target:
 
 		target.source.grab = grabScreen
 	return target
+
+
+def _screenObject(target: Target, rect: LTWH) -> ScreenObject:
+	"""Lets the core capture the object with its surroundings (worker), where the model's server
+	would enlarge a small picture anyway (see visionDescriberCore.imaging.widening)."""
+	left, top, width, height = rect
+
+	def grabRect(region):
+		from visionDescriberCore.imaging import capture
+
+		return _afterGrab(target, capture.grab(region))
+
+	def monitor():
+		from visionDescriberCore.imaging import capture
+
+		return capture.monitorContaining(left + width // 2, top + height // 2)
+
+	return ScreenObject(rect, grabRect, monitor)
+
+
+def sameArea(first: Target, second: Target) -> bool:
+	"""Whether two targets capture the same part of the screen: objects with the same rectangle
+	(the navigator on a window is that window), or both the monitor, or both the whole screen. (Two
+	monitor targets are taken as the same monitor: which monitor a point is on is asked on the worker.)"""
+	if first.rect is not None or second.rect is not None:
+		return first.rect == second.rect
+	return first.kind == second.kind and first.kind in (MONITOR, SCREEN)
 
 
 def _monitorPoint() -> tuple[int, int]:

@@ -144,6 +144,18 @@ def badDuration(option: str) -> str:
 	)
 
 
+def badPictureDetail() -> str:
+	# Translators: command-line tool; fast, balanced and detailed are typed as they are, in English.
+	return _("--picture-detail takes fast, balanced or detailed.")
+
+
+def badOldDetail() -> str:
+	# Translators: command-line tool; low, auto, high, fast, balanced and detailed are typed in English.
+	return _(
+		"--detail takes low, auto or high; its new name --picture-detail takes fast, balanced or detailed."
+	)
+
+
 def badRegion() -> str:
 	# Translators: command-line tool; how to write a rectangle of the screen.
 	return _("Give the region as LEFT,TOP,WIDTH,HEIGHT with a width and height above 0, such as 0,0,800,600.")

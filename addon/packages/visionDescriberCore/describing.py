@@ -10,6 +10,9 @@ Follow-up questions (`ask`) and fresh pictures of the same target (`addImage`) g
 worker and the same speech path; so does `captureFirst`, the picture taken before the user types a
 question about it. A conversation is only changed on the main thread, when an answer
 has arrived, so a dialog showing it never sees a half-written turn.
+
+The picture step (grab, blank guard, sizing for the model, widening) is `describingPictures`; the
+client's view of the settings and the copy of the conversation sent are `describingRequests`.
 """
 
 import logging
@@ -20,13 +23,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .cancellation import CancelToken
 from .clients import EndpointConfig, VisionClient, createClient
-from .clients.streaming import TextDelta
 from .conversation.conversation import Conversation, Session
 from .conversation.prompts import buildDescribePrompt, buildSystemPrompt
 from .conversation.resultCache import ResultCache
+from .describingPictures import PictureStep, prepareForSettings
+from .describingRequests import answerText, endpointConfigFor, requestFor
 from .errors import Cancelled, VisionDescriberError
+from .imaging.sizing import PicturePlan, geometryFromSettings, planFor
 from .jobs import JobRunner, Post
-from .media import ImageSource, PreparedImage
+from .media import ImageSource, PreparedImage, ScreenObject
 from .settings import Settings
 from .text.cleaning import cleanText
 from .text.narration import narrate
@@ -35,9 +40,6 @@ if TYPE_CHECKING:  # the watch folder needs Pillow, which the plugin may not hav
 	from .watch.pipeline import Pipeline
 
 log = logging.getLogger("visionDescriber")
-
-#: Seconds Ollama keeps a model loaded when the user asked to keep it loaded: -1 means forever.
-KEEP_LOADED = -1
 
 
 class Listener(Protocol):
@@ -60,36 +62,6 @@ class CaptureListener(Protocol):
 	def onError(self, error: VisionDescriberError, session: Session | None) -> None: ...
 
 
-def endpointConfigFor(settings: Settings, apiKey: str | None) -> EndpointConfig:
-	"""The client's view of the user's settings (plus the key, which settings never hold)."""
-	return EndpointConfig(
-		provider=settings.provider,
-		baseUrl=settings.baseUrl,
-		model=settings.model,
-		apiKey=apiKey or None,
-		connectTimeout=float(settings.connectTimeout),
-		readTimeout=float(settings.readTimeout),
-		keepAlive=KEEP_LOADED if settings.keepModelLoaded else None,
-		maxTokens=settings.maxTokens or None,
-		imageDetail=settings.imageDetail,
-		allowInsecureKey=settings.allowUnencryptedRemote,
-		think=settings.allowReasoning,
-		**_azureOptions(settings),
-	)
-
-
-def _azureOptions(settings: Settings) -> dict:
-	version = getattr(settings, "azureApiVersion", "")
-	return {"azureApiVersion": version} if version else {}
-
-
-def answerText(events: Iterator[Any]) -> Iterator[str]:
-	"""The answer's text deltas; reasoning ("thinking") is never spoken, so it is left out here."""
-	for event in events:
-		if isinstance(event, TextDelta):
-			yield event.text
-
-
 class Describer:
 	"""Owns the worker, the recent conversations and the result cache. Main-thread API."""
 
@@ -100,20 +72,20 @@ class Describer:
 		getApiKey: Callable[[Settings], str | None],
 		getLanguage: Callable[[], str] = lambda: "en",
 		clientFactory: Callable[[EndpointConfig], VisionClient] = createClient,
-		prepare: Callable[[Any, Settings], PreparedImage] | None = None,
+		prepare: Callable[[Any, Settings, PicturePlan | None], PreparedImage] | None = None,
 		checkNotBlank: Callable[[Any], None] | None = None,
 	):
 		self._getSettings = getSettings
 		self._getApiKey = getApiKey
 		self._getLanguage = getLanguage
 		self._clientFactory = clientFactory
-		self._prepare = prepare or prepareForSettings
-		self._checkNotBlank = checkNotBlank or _defaultBlankCheck()
 		self.runner = JobRunner(post)
 		self.cache = ResultCache()
 		#: Used only on the worker (see _clientFor); closed at terminate.
 		self._client: VisionClient | None = None
 		self._clientIdentity: tuple | None = None
+		#: Worker only: grab, blank guard, sizing (asking Ollama through this client), widening.
+		self._pictures = PictureStep(self._clientFor, prepare, checkNotBlank)
 		self.sessions: list[Session] = []
 		# Warm-ups run beside the runner: loading a model can take minutes, and a describe pressed
 		# meanwhile must start (the server queues it behind the load), not be told "still describing".
@@ -138,16 +110,20 @@ class Describer:
 		settings = self._getSettings()
 		self.cache.maxEntries = settings.resultCacheSize
 		language = settings.effectiveLanguage(self._getLanguage())
-		context = source.context if settings.sendObjectContext else ""
-		if question:
-			prompt = "\n\n".join(part for part in (context, question.strip()) if part)
-		else:
-			prompt = buildDescribePrompt(settings.preset, settings.customPrompt, context, language)
+		objectContext = source.context if settings.sendObjectContext else ""
+
+		def promptWith(position: str) -> str:
+			context = " ".join(part for part in (objectContext, position) if part)
+			if question:
+				return "\n\n".join(part for part in (context, question.strip()) if part)
+			return buildDescribePrompt(settings.preset, settings.customPrompt, context, language)
+
 		conversation = Conversation(buildSystemPrompt(language))
 		session = Session(conversation, source)
 
 		def job(token: CancelToken) -> None:
-			image = self._capture(source, settings, token)
+			image, position = self._pictures.capture(source, settings, token)
+			prompt = promptWith(position)
 			cacheKey = None
 			if not question:
 				cacheKey = ResultCache.keyFor(
@@ -181,29 +157,43 @@ class Describer:
 
 		return self._submit(job, listener, session)
 
-	def addImage(self, session: Session, listener: Listener, question: str | None = None) -> bool:
-		"""Captures the same target again (a game screen that changed) into the same conversation."""
+	def addImage(
+		self,
+		session: Session,
+		listener: Listener,
+		question: str | None = None,
+		source: ImageSource | None = None,
+	) -> bool:
+		"""Captures the same target again (a game screen that changed) into the same conversation.
+		With `source`, that is captured instead (a spoken question's own picture); the session keeps
+		its target for later new images."""
 		settings = self._getSettings()
+		source = source or session.source
 		language = settings.effectiveLanguage(self._getLanguage())
 		prompt = (question or "").strip() or buildDescribePrompt(
 			settings.preset, settings.customPrompt, "", language
 		)
 
 		def job(token: CancelToken) -> None:
-			image = self._capture(session.source, settings, token)
-			self._stream(session, prompt, image, settings, listener, token, isNew=False)
+			image, position = self._pictures.capture(source, settings, token)
+			request = " ".join(part for part in (position, prompt) if part)
+			self._stream(session, request, image, settings, listener, token, isNew=False)
 
 		return self._submit(job, listener, session)
 
 	def captureFirst(self, source: ImageSource, listener: CaptureListener) -> bool:
 		"""Takes the picture now, before the user types a question, so a question dialog can never
 		cover the target. On the worker: the grab and, for a screen, the blank check (nothing is
-		prepared or sent). Then on the main thread `listener.onCaptured(held)`, with `held` the source
-		holding that picture: pass it to `describe` with the question. Its grab gives that picture
-		once and captures afresh after (a new image in the follow-up dialog). False when busy."""
+		prepared or sent); for a screen object, its monitor too, so a capture widened around the
+		object later shows the same moment. Then on the main thread `listener.onCaptured(held)`, with
+		`held` the source holding that picture: pass it to `describe` with the question. Its grab
+		gives that picture once and captures afresh after (a new image in the follow-up dialog).
+		False when busy."""
 
 		def job(token: CancelToken) -> None:
-			held = source.holding(self._grab(source, token))
+			image = self._pictures.grab(source, token)
+			held = source.holding(image, self._pictures.surroundings(source))
+			token.raiseIfCancelled()
 			self._postLast(lambda: None if token.cancelled else listener.onCaptured(held))
 
 		return self._submit(job, listener, None)
@@ -213,16 +203,23 @@ class Describer:
 
 	def pipeline(self, settings: Settings) -> "Pipeline":
 		"""What watching and "what changed?" (the watch folder) use: this worker and this client, so
-		a watch request and a describe never run at once. Main thread."""
-		from .imaging.preparation import policyForProvider
+		a watch request and a describe never run at once, and pictures sized as a describe sizes them
+		(the model's plan, learned on the worker). Main thread."""
 		from .watch.pipeline import Pipeline
 
 		language = settings.effectiveLanguage(self._getLanguage())
+		byName = planFor(
+			geometryFromSettings(settings.provider, settings.model),
+			settings.pictureDetail,
+			settings.maxImageSide,
+			settings.provider,
+		)
 		return Pipeline(
 			runner=self.runner,
-			policy=policyForProvider(settings.provider, settings.imageDetail, settings.maxImageSide or None),
+			policy=byName.fallbackPolicy,
 			streamAnswer=lambda request, token: answerText(self._clientFor(settings).stream(request, token)),
 			systemPrompt=buildSystemPrompt(language),
+			picturePlan=lambda token: self._pictures.planFor(settings, token),
 		)
 
 	def terminate(self, timeout: float = 1.0) -> bool:
@@ -278,18 +275,6 @@ class Describer:
 
 	# --- On the worker ----------------------------------------------------------------------------
 
-	def _capture(self, source: ImageSource, settings: Settings, token: CancelToken) -> PreparedImage:
-		prepared = self._prepare(self._grab(source, token), settings)
-		token.raiseIfCancelled()
-		return prepared
-
-	def _grab(self, source: ImageSource, token: CancelToken) -> Any:
-		image = source.grab()
-		token.raiseIfCancelled()
-		if source.isScreenCapture:
-			self._checkNotBlank(image)
-		return image
-
 	def _stream(
 		self,
 		session: Session,
@@ -301,18 +286,7 @@ class Describer:
 		isNew: bool,
 	) -> str:
 		# The request goes out with a copy: the kept conversation changes only on the main thread.
-		request = Conversation(
-			session.conversation.systemPrompt,
-			session.conversation.maxTurns,
-			session.conversation.maxHistoryChars,
-		)
-		for turn in session.conversation.turns:
-			(
-				request.addUserTurn(turn.text, turn.image, turn.earlierImages)
-				if turn.role == "user"
-				else request.addAssistantTurn(turn.text)
-			)
-		request.addUserTurn(prompt, image)
+		request = requestFor(session.conversation, prompt, image)
 		client = self._clientFor(settings)
 		try:
 			self._post(listener.onRequestSent)
@@ -406,31 +380,12 @@ class Describer:
 		self.runner.postWhenDone(fn)
 
 
-def prepareForSettings(image: Any, settings: Settings) -> PreparedImage:
-	"""Scales and encodes a captured image the way the chosen provider and image size want it."""
-	from .imaging.preparation import policyForProvider, prepareImage
-
-	policy = policyForProvider(settings.provider, settings.imageDetail, settings.maxImageSide or None)
-	return prepareImage(image, policy)
-
-
-def _defaultBlankCheck() -> Callable[[Any], None]:
-	"""The core's blank check, imported when first used (it needs Pillow, which the NVDA layer may
-	not have found; the plugin must still load and say so)."""
-
-	def check(image: Any) -> None:
-		from .imaging.blankDetection import checkNotBlank
-
-		checkNotBlank(image)
-
-	return check
-
-
 __all__ = [
 	"CaptureListener",
 	"Describer",
 	"ImageSource",
 	"Listener",
+	"ScreenObject",
 	"Session",
 	"answerText",
 	"endpointConfigFor",

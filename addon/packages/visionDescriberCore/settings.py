@@ -21,13 +21,16 @@ from .clients.transcription import DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_TRANSCRI
 from .conversation.prompts import CUSTOM_PRESET, DEFAULT_PRESET, PRESETS
 from .errors import InvalidAddress
 from .i18n import _
+from .imaging.sizing import PICTURE_DETAILS, levelFromLegacyDetail
 from .watch.options import WatchOptions, chargedBy
 
 log = logging.getLogger("visionDescriber")
 
 # Providers and their default addresses have one home, next to the clients that use them.
 PROVIDERS = CLIENT_PROVIDERS
-IMAGE_DETAILS = ("auto", "low", "high")
+# Picture detail (PICTURE_DETAILS) has one home too: `imaging.sizing`, beside what it decides.
+#: The setting picture detail replaced ("Image detail (OpenAI)"): read from an old nvda.ini, never written.
+LEGACY_IMAGE_DETAIL_KEY = "imageDetail"
 #: What "watch" looks at: the foreground window, the navigator object's area, or its monitor.
 WATCH_TARGETS = ("foreground", "navigator", "monitor")
 #: What a spoken question looks at when it takes a picture of its own.
@@ -81,8 +84,12 @@ class Settings:
 	allowReasoning: bool = _boolean(False, "let reasoning models think before answering (slower)")
 	maxTokens: int = _integer(1500, 0, 32768, "longest answer in tokens; 0 leaves it to the server")
 	# --- The image
-	maxImageSide: int = _integer(0, 0, 8192, "longest image side in pixels; 0 chooses by provider")
-	imageDetail: str = _option("auto", IMAGE_DETAILS, "OpenAI image detail")
+	pictureDetail: str = _option(
+		"balanced",
+		PICTURE_DETAILS,
+		"fast (about 300 image tokens), balanced (about 1,000) or detailed (the most the model uses)",
+	)
+	maxImageSide: int = _integer(0, 0, 8192, "longest image side in pixels; 0 follows picture detail")
 	tinyTargetSize: int = _integer(48, 0, 1024, "objects smaller than this (pixels) get a margin")
 	tinyTargetMargin: int = _integer(24, 0, 500, "margin in pixels added around tiny objects")
 	# --- Speech and feedback
@@ -146,6 +153,9 @@ class Settings:
 					onInvalid(spec.name)
 				continue
 			values[spec.name] = value
+		legacy = _legacyPictureDetail(section)
+		if legacy is not None:
+			values["pictureDetail"] = legacy
 		return cls(**values)
 
 	def toConfig(self) -> dict[str, Any]:
@@ -213,6 +223,30 @@ class Settings:
 		"""True when a key sent to this address would cross the network as plain text: an http
 		address whose host is not this computer."""
 		return keyTravelsUnencrypted(self.baseUrl)
+
+
+def _isSet(section: Mapping, name: str) -> bool:
+	"""Whether the user's configuration holds name, not just the spec's default. NVDA's sections
+	answer `in` with the default too, so they are asked with isSet; a validated configobj section
+	lists the defaults it filled in; a plain mapping holds only what is set."""
+	isSet = getattr(section, "isSet", None)
+	if callable(isSet):
+		return bool(isSet(name))
+	return name in section and name not in (getattr(section, "defaults", None) or ())
+
+
+def _legacyPictureDetail(section: Mapping) -> str | None:
+	"""Picture detail from an older version's "Image detail (OpenAI)" (low = fast, auto = balanced,
+	high = detailed), when the configuration has that and no picture detail of its own."""
+	if _isSet(section, "pictureDetail") or not _isSet(section, LEGACY_IMAGE_DETAIL_KEY):
+		return None
+	try:
+		raw = str(section[LEGACY_IMAGE_DETAIL_KEY])
+	except Exception:
+		return None
+	level = levelFromLegacyDetail(raw)
+	log.info("Read the old image detail %r as picture detail %s", raw, level)
+	return level
 
 
 @dataclass(frozen=True)

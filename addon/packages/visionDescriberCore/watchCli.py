@@ -128,20 +128,41 @@ class _Printer:
 		self.stopSentence = sentence
 
 
+def _picturePlans(args: argparse.Namespace, config: EndpointConfig, client):
+	"""token -> how pictures are sized, as the add-on sizes them for this model at --picture-detail
+	(the family asked of Ollama once, on the worker; without a token, known from the model's name)."""
+	from .imaging.geometryCache import GeometryCache
+	from .imaging.sizing import geometryFromSettings, planFor
+
+	geometries = GeometryCache()
+
+	def plan(token: CancelToken | None):
+		if token is None:
+			geometry = geometryFromSettings(config.provider, config.model)
+		else:
+			ask = getattr(client, "describeGeometry", None)
+			describe = (lambda: ask(token)) if ask is not None else None
+			geometry = geometries.geometryFor(config.provider, config.baseUrl, config.model, describe)
+		return planFor(geometry, args.pictureDetail, args.maxSide, config.provider)
+
+	return plan
+
+
 def watch(args: argparse.Namespace, config: EndpointConfig, client) -> int:
 	from .imaging import capture
-	from .imaging.preparation import policyForProvider
 	from .watch.options import StopReason, WatchOptions, chargedBy
 	from .watch.pipeline import Pipeline
 	from .watch.watcher import Watcher
 
 	mainQueue: queue.Queue = queue.Queue()
 	runner = JobRunner(mainQueue.put, name="visionDescriber.cliWorker")
+	picturePlan = _picturePlans(args, config, client)
 	pipeline = Pipeline(
 		runner=runner,
-		policy=policyForProvider(config.provider, args.detail, args.maxSide),
+		policy=picturePlan(None).fallbackPolicy,
 		streamAnswer=lambda request, token: answerText(client.stream(request, token)),
 		systemPrompt=buildSystemPrompt(),
+		picturePlan=picturePlan,
 	)
 	charged = chargedBy(config.provider, config.resolvedBaseUrl())
 	perMinute = args.perMinute or (DEFAULT_PER_MINUTE if charged else 0)
@@ -184,7 +205,6 @@ def watch(args: argparse.Namespace, config: EndpointConfig, client) -> int:
 
 def changes(args: argparse.Namespace, config: EndpointConfig, client, token: CancelToken) -> int:
 	from .imaging.imageSources import loadImageFile
-	from .imaging.preparation import policyForProvider, prepareImage
 	from .watch.changes import (
 		compare,
 		compareRequest,
@@ -192,12 +212,18 @@ def changes(args: argparse.Namespace, config: EndpointConfig, client, token: Can
 		takesSeveralImages,
 	)
 	from .watch.markerGate import MarkerGate
+	from .watch.pipeline import preparePicture
 	from .watch.watchPrompts import FIRST_LOOK
 
-	policy = policyForProvider(config.provider, args.detail, args.maxSide)
-	before = prepareImage(loadImageFile(args.before), policy)
+	beforeImage, afterImage = loadImageFile(args.before), loadImageFile(args.after)
+	plan = _picturePlans(args, config, client)(token)
+
+	def prepare(image, pictures: int):
+		return preparePicture(image, plan, plan.fallbackPolicy, pictures)
+
+	before = prepare(beforeImage, 1)
 	severalImages = takesSeveralImages(config.provider, config.model)
-	comparison = compare(before, loadImageFile(args.after), policy, severalImages)
+	comparison = compare(before, afterImage, prepare, severalImages)
 	if comparison.identical:
 		_write(sys.stdout, "The two pictures are practically the same; nothing was sent.\n")
 		return EXIT_OK

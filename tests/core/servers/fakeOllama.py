@@ -5,6 +5,14 @@ Shapes follow Ollama's API docs and source: NDJSON chat chunks with `message.con
 when zero, `{"error": "..."}` bodies, 404 `model '<name>' not found`, a `data:` image prefix refused
 with `illegal base64 data at input byte 4`, `think: true` refused by models that cannot think, and
 the empty-messages preload answered with `done_reason: "load"`.
+
+/api/show describes each vision family as Ollama does (`VISION_FAMILIES`): `model_info` with the
+architecture and its prefixed vision fields (`gemma3.vision.image_size`, `qwen25vl.vision.patch_size`
+...), and for models with a separate projector (llava, MiniCPM-V, Granite Vision) `projector_info`
+with `clip.*` fields. Lists (a projector's tile grid, a model's layer indexes, the vocabulary) come
+back as JSON null unless the request says `"verbose": true`, as Ollama sends them. /api/version
+answers the generation the test chooses: `OLD_OLLAMA` (0.24, its own Go image code) or `NEW_OLLAMA`
+(0.30, llama.cpp's mtmd); the fields of /api/show are the same in both.
 """
 
 import base64
@@ -27,6 +35,128 @@ DEFAULT_MODELS = {
 }
 
 _BASE64 = re.compile(rb"[A-Za-z0-9+/=]")
+
+OLD_OLLAMA = "0.24.0"
+NEW_OLLAMA = "0.30.0"
+
+_LLAVA16_GRID = [336, 672, 672, 336, 672, 672, 1008, 336, 336, 1008]
+_GRANITE_GRID = [
+	value
+	for columns in range(1, 11)
+	for rows in range(1, 11)
+	if columns * rows <= 10
+	for value in (columns * 384, rows * 384)
+]
+
+#: What /api/show says about each vision family: (model_info fields, projector_info fields).
+VISION_FAMILIES: dict[str, tuple[dict, dict]] = {
+	"gemma3:4b": (
+		{
+			"general.architecture": "gemma3",
+			"gemma3.vision.image_size": 896,
+			"gemma3.vision.patch_size": 14,
+			"gemma3.vision.block_count": 27,
+			"gemma3.mm.tokens_per_image": 256,
+		},
+		{},
+	),
+	"gemma4:12b": (
+		{
+			"general.architecture": "gemma4",
+			"gemma4.vision.patch_size": 16,
+			"gemma4.vision.projector.scale_factor": 3,
+			"gemma4.vision.block_count": 27,
+		},
+		{},
+	),
+	"qwen2.5vl:7b": (
+		{
+			"general.architecture": "qwen25vl",
+			"qwen25vl.vision.patch_size": 14,
+			"qwen25vl.vision.spatial_merge_size": 2,
+			"qwen25vl.vision.window_size": 112,
+			"qwen25vl.vision.fullatt_block_indexes": [7, 15, 23, 31],
+		},
+		{},
+	),
+	"qwen3-vl:8b": (
+		{
+			"general.architecture": "qwen3vl",
+			"qwen3vl.vision.patch_size": 16,
+			"qwen3vl.vision.spatial_merge_size": 2,
+			"qwen3vl.vision.shortest_edge": 65536,
+			"qwen3vl.vision.longest_edge": 16777216,
+			"qwen3vl.vision.deepstack_visual_indexes": [8, 16, 24],
+		},
+		{},
+	),
+	"llama3.2-vision:11b": (
+		{
+			"general.architecture": "mllama",
+			"mllama.vision.image_size": 560,
+			"mllama.vision.max_num_tiles": 4,
+			"mllama.vision.patch_size": 14,
+		},
+		{},
+	),
+	"minicpm-v:8b": (
+		{"general.architecture": "qwen2"},
+		{
+			"general.architecture": "clip",
+			"clip.has_vision_encoder": True,
+			"clip.projector_type": "resampler",
+			"clip.minicpmv_version": 3,
+			"clip.vision.image_size": 448,
+			"clip.vision.patch_size": 14,
+		},
+	),
+	"granite3.2-vision:2b": (
+		{"general.architecture": "granite"},
+		{
+			"general.architecture": "clip",
+			"clip.has_vision_encoder": True,
+			"clip.projector_type": "mlp",
+			"clip.vision.image_size": 384,
+			"clip.vision.patch_size": 14,
+			"clip.vision.mm_patch_merge_type": "spatial_unpad",
+			"clip.vision.image_grid_pinpoints": _GRANITE_GRID,
+		},
+	),
+	"llava:7b": (
+		{"general.architecture": "llama"},
+		{
+			"general.architecture": "clip",
+			"clip.has_vision_encoder": True,
+			"clip.projector_type": "mlp",
+			"clip.vision.image_size": 336,
+			"clip.vision.patch_size": 14,
+			"clip.vision.mm_patch_merge_type": "spatial_unpad",
+			"clip.vision.image_grid_pinpoints": _LLAVA16_GRID,
+		},
+	),
+	"llava-llama3:8b": (
+		{"general.architecture": "llama"},
+		{
+			"general.architecture": "clip",
+			"clip.has_vision_encoder": True,
+			"clip.projector_type": "mlp",
+			"clip.vision.image_size": 336,
+			"clip.vision.patch_size": 14,
+			"clip.vision.mm_patch_merge_type": "flat",
+		},
+	),
+	"mistral-small3.1:24b": (
+		{
+			"general.architecture": "mistral3",
+			"mistral3.vision.image_size": 1540,
+			"mistral3.vision.patch_size": 14,
+			"mistral3.spatial_merge_size": 2,
+		},
+		{},
+	),
+}
+#: Every family, installed and able to see (FakeOllama(models=VISION_MODELS)).
+VISION_MODELS = {name: ["completion", "vision"] for name in VISION_FAMILIES}
 
 
 def ndjsonLine(obj) -> bytes:
@@ -151,18 +281,27 @@ class FakeOllama(ScriptedHttpServer):
 		name = self._resolve(body.get("model") or body.get("name"))
 		if name is None:
 			return ollamaError(f"model '{body.get('model')}' not found", 404)
+		verbose = body.get("verbose") is True
+		modelInfo, projectorInfo = VISION_FAMILIES.get(
+			name, ({"general.architecture": name.split(":")[0]}, {})
+		)
+		modelInfo = {
+			**modelInfo,
+			"general.parameter_count": 4_300_079_472,
+			"tokenizer.ggml.model": "llama",
+			"tokenizer.ggml.tokens": ["<pad>", "<eos>", "<bos>", "<unk>"] * 64,
+		}
 		info = {
 			"license": "Gemma Terms of Use",
 			"modelfile": f"FROM {name}\n",
 			"parameters": 'stop "<end_of_turn>"\ntemperature 1',
 			"template": "{{- range .Messages }}...{{- end }}",
 			"details": self._details(name),
-			"model_info": {
-				"general.architecture": name.split(":")[0],
-				"general.parameter_count": 4_300_079_472,
-			},
+			"model_info": _listsOnlyWhenVerbose(modelInfo, verbose),
 			"modified_at": "2025-09-30T18:02:11.480551+02:00",
 		}
+		if projectorInfo:
+			info["projector_info"] = _listsOnlyWhenVerbose(projectorInfo, verbose)
 		if self.reportsCapabilities:
 			info["capabilities"] = list(self.models[name])
 		return Reply.json(info)
@@ -211,6 +350,11 @@ class FakeOllama(ScriptedHttpServer):
 				}
 			)
 		return ollamaReply(model=name)
+
+
+def _listsOnlyWhenVerbose(fields: dict, verbose: bool) -> dict:
+	"""Ollama sends list values (a tile grid, a vocabulary) as null unless asked with verbose."""
+	return {key: (value if verbose or not isinstance(value, list) else None) for key, value in fields.items()}
 
 
 def _base64Problem(image) -> int | None:

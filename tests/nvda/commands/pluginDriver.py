@@ -137,14 +137,14 @@ class Recorder:
 		self.captured: list[Image.Image] = []
 		self.threads: list[str] = []
 
-	def prepare(self, image, settings):
+	def prepare(self, image, settings, plan=None):
 		import threading
 
 		from visionDescriberCore.describing import prepareForSettings
 
 		self.captured.append(image.copy())
 		self.threads.append(threading.current_thread().name)
-		return prepareForSettings(image, settings)
+		return prepareForSettings(image, settings, plan)
 
 
 MODEL = "gemma3:4b"

@@ -1,9 +1,14 @@
-"""The panel's Image group: how big the picture sent to the model is, and how closely OpenAI looks.
+"""The panel's Image group: how much of the picture the model looks at, and how big it is sent.
 
-"Automatic" (0) lets the core choose the size that suits the provider; the list also offers a few
-common sizes and, when the saved size is none of them (set in nvda.ini by hand), that size too, so
-opening and saving the panel never changes it. Image detail is an OpenAI option, so it is disabled
-while the provider is Ollama.
+Picture detail is a budget in image tokens (`visionDescriberCore.imaging.sizing`): Fast, Balanced or
+Detailed, for every provider, since the core turns it into the size the model's family uses (and,
+for OpenAI, into its "detail" option). A note right below the list (the next text NVDA's object
+navigation or a review of the dialog reaches) says what Detailed costs, since on a computer without
+a graphics card that is tens of seconds per picture.
+
+Image size "Automatic" (0) follows picture detail; the list also offers a few common sizes and, when
+the saved size is none of them (set in nvda.ini by hand), that size too, so opening and saving the
+panel never changes it.
 
 Main thread only (wx).
 """
@@ -11,9 +16,11 @@ Main thread only (wx).
 from collections.abc import Sequence
 
 import addonHandler
-from visionDescriberCore.settings import IMAGE_DETAILS, Settings
+import wx
+from visionDescriberCore.imaging.sizing import PICTURE_DETAILS
+from visionDescriberCore.settings import Settings
 
-from .fieldControls import ChoiceField, FieldControl, Section
+from .fieldControls import ROW_WIDTH, ChoiceField, FieldControl, Section
 
 addonHandler.initTranslation()
 
@@ -23,8 +30,8 @@ IMAGE_SIZES = (768, 1024, 1568, 2048)
 
 def imageSizeName(pixels: int) -> str:
 	if pixels == 0:
-		# Translators: an image size in Vision Describer settings.
-		return _("Automatic (the best size for the provider)")
+		# Translators: an image size in Vision Describer settings: the size follows the picture detail.
+		return _("Automatic (follows picture detail)")
 	# Translators: an image size in Vision Describer settings; {pixels} is a whole number.
 	return _("{pixels} pixels on the longest side").format(pixels=pixels)
 
@@ -33,15 +40,38 @@ def imageSizeChoices(settings: Settings) -> list[tuple[int, str]]:
 	return [(pixels, imageSizeName(pixels)) for pixels in sorted({0, *IMAGE_SIZES, settings.maxImageSide})]
 
 
-def imageDetailNames() -> dict[str, str]:
+def pictureDetailNames() -> dict[str, str]:
 	return {
-		# Translators: how closely OpenAI looks at an image (a setting).
-		"auto": _("Automatic"),
-		# Translators: how closely OpenAI looks at an image (a setting).
-		"low": _("Low (faster and cheaper)"),
-		# Translators: how closely OpenAI looks at an image (a setting).
-		"high": _("High (small text and details)"),
+		# Translators: a picture detail in Vision Describer settings (image tokens: what the model reads).
+		"fast": _("Fast (about 300 image tokens)"),
+		# Translators: a picture detail in Vision Describer settings (image tokens: what the model reads).
+		"balanced": _("Balanced (about 1,000 image tokens)"),
+		# Translators: a picture detail in Vision Describer settings.
+		"detailed": _("Detailed (all the model can use)"),
 	}
+
+
+def pictureDetailChoices(settings: Settings) -> list[tuple[str, str]]:
+	names = pictureDetailNames()
+	return [(level, names[level]) for level in PICTURE_DETAILS]
+
+
+def pictureDetailNote() -> str:
+	# Translators: a note under "Picture detail" in Vision Describer settings.
+	return _(
+		"Detailed reads small text better; on a computer without a graphics card it can add tens of seconds."
+	)
+
+
+class PictureDetailField(ChoiceField):
+	"""The picture-detail list, with its note below it, wrapped to the panel's row width."""
+
+	def makeControl(self, panel, group, box, settings):
+		control = super().makeControl(panel, group, box, settings)
+		text = wx.StaticText(box, label=pictureDetailNote())
+		text.Wrap(panel.scaleSize(ROW_WIDTH))
+		group.addItem(text)
+		return control
 
 
 class ImageSection(Section):
@@ -50,16 +80,14 @@ class ImageSection(Section):
 		return _("Image")
 
 	def fieldTable(self) -> Sequence[FieldControl]:
-		details = imageDetailNames()
 		return (
-			# Translators: a label in Vision Describer settings.
-			ChoiceField("maxImageSide", "imageSizeChoice", _("&Image size:"), imageSizeChoices),
-			ChoiceField(
-				"imageDetail",
-				"imageDetailChoice",
-				# Translators: a label in Vision Describer settings (OpenAI's "detail" option for images).
-				_("Image detail (OpenAI-style servers):"),
-				lambda settings: [(detail, details[detail]) for detail in IMAGE_DETAILS],
-				enabledWhen=lambda settings: settings.provider != "ollama",
+			PictureDetailField(
+				"pictureDetail",
+				"pictureDetailChoice",
+				# Translators: a label in Vision Describer settings: how much of the picture the model reads.
+				_("P&icture detail:"),
+				pictureDetailChoices,
 			),
+			# Translators: a label in Vision Describer settings.
+			ChoiceField("maxImageSide", "imageSizeChoice", _("Image si&ze:"), imageSizeChoices),
 		)

@@ -364,6 +364,8 @@ class VisionClient:
 	def _probe(self, cancelToken: CancelToken | None) -> str:
 		"""Sends the test picture; the sentence says how long the model took and what it answered."""
 		started = time.perf_counter()
-		events = self._stream(probeConversation(), cancelToken, maxTokens=PROBE_MAX_TOKENS)
+		events = self._stream(
+			probeConversation(self.provider, self.config.imageDetail), cancelToken, maxTokens=PROBE_MAX_TOKENS
+		)
 		answer = "".join(event.text for event in events if isinstance(event, TextDelta))
 		return probeSentence(time.perf_counter() - started, answer.strip())

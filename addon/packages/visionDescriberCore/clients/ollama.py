@@ -5,7 +5,8 @@ user asked for thinking, so thinking models answer at once. `keep_alive` and `op
 (num_ctx, num_predict, temperature) come from the settings. A request with an empty `messages`
 list loads the model and returns at once: `warmUp` uses it before the first describe. Capabilities
 come from /api/show (`"vision"` since Ollama 0.6.4); older servers fall back to the model's
-families (clip, mllama).
+families (clip, mllama). `describeGeometry` reads the vision fields of /api/show and the server's
+version, from which `imaging.modelFamilies` knows how large a picture the model uses.
 """
 
 from collections.abc import Callable, Iterator
@@ -14,11 +15,21 @@ from ..cancellation import CancelToken
 from ..conversation.conversation import Conversation
 from ..errors import Cancelled, ModelCannotSee, ModelNotChosen, UnexpectedResponse, VisionDescriberError
 from ..i18n import _
+from ..imaging.modelFamilies import projectorNeedsLists
 from .base import CheckReport, ModelInfo, VisionClient, log
 from .endpoint import OLLAMA
 from .streaming import Event, NdjsonChatParser
 
 _VISION_FAMILIES = ("clip", "mllama")
+#: Seconds to wait for /api/version and /api/show before a describe goes on with today's sizes.
+GEOMETRY_TIMEOUT = 5.0
+
+
+def _fields(section) -> dict:
+	"""A model_info or projector_info section without its tokenizer (a vocabulary's worth of lists)."""
+	if not isinstance(section, dict):
+		return {}
+	return {key: value for key, value in section.items() if not key.startswith("tokenizer.")}
 
 
 class OllamaClient(VisionClient):
@@ -94,13 +105,44 @@ class OllamaClient(VisionClient):
 			raise UnexpectedResponse(detail=f"/api/version answered {str(answer)[:300]}")
 		return version
 
-	def show(self, model: str, cancelToken: CancelToken | None = None) -> dict:
+	def show(
+		self,
+		model: str,
+		cancelToken: CancelToken | None = None,
+		verbose: bool = False,
+		readTimeout: float | None = None,
+	) -> dict:
+		body: dict = {"model": model, "verbose": True} if verbose else {"model": model}
 		answer = self._getJson(
-			"POST", self._url("/api/show"), json={"model": model}, modelRequest=True, cancelToken=cancelToken
+			"POST",
+			self._url("/api/show"),
+			json=body,
+			modelRequest=True,
+			cancelToken=cancelToken,
+			readTimeout=readTimeout,
 		)
 		if not isinstance(answer, dict):
 			raise UnexpectedResponse(detail=f"/api/show answered {str(answer)[:300]}")
 		return answer
+
+	def describeGeometry(self, cancelToken: CancelToken | None = None) -> dict:
+		"""Worker: what the server does with pictures for the configured model, as plain data for
+		`imaging.modelFamilies.geometryFromOllama`: the server's version and the vision fields of
+		/api/show's model_info and projector_info. /api/show leaves lists out unless asked with
+		verbose (which also sends the whole vocabulary), so a second, verbose request is made only when
+		the projector has a tile list. Short read timeouts: this runs before a describe."""
+		model = self._requireModel()
+		version = self._getJson(
+			"GET", self._url("/api/version"), cancelToken=cancelToken, readTimeout=GEOMETRY_TIMEOUT
+		)
+		info = self.show(model, cancelToken, readTimeout=GEOMETRY_TIMEOUT)
+		if projectorNeedsLists(_fields(info.get("projector_info"))):
+			info = self.show(model, cancelToken, verbose=True, readTimeout=GEOMETRY_TIMEOUT)
+		return {
+			"serverVersion": version.get("version") if isinstance(version, dict) else None,
+			"modelInfo": _fields(info.get("model_info")),
+			"projectorInfo": _fields(info.get("projector_info")),
+		}
 
 	@staticmethod
 	def visionFromShow(info: dict) -> bool | None:

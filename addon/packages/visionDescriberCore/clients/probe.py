@@ -1,13 +1,11 @@
 """The test picture `check` sends, so "cannot see images" is found even when a server does not say.
 
-A 64x64 PNG of a black square on white, written byte by byte with the standard library (a PNG is
-three chunks and a zlib stream): small enough to cost next to nothing on any provider, clear enough
-that a model that sees it answers in one word. The answer is capped at PROBE_MAX_TOKENS, so the probe
-takes about as long as the model needs to start answering. Pure: no sockets, no threads.
+A 64x64 black square on white, drawn with Pillow and prepared as a describe's picture is, so a
+broken Pillow fails `check` too (it cannot say "Everything works" when no picture could be sent):
+small enough to cost next to nothing on any provider, clear enough that a model that sees it answers
+in one word. The answer is capped at PROBE_MAX_TOKENS, so the probe
+takes about as long as the model needs to start answering. No sockets, no threads.
 """
-
-import struct
-import zlib
 
 from ..conversation.conversation import Conversation
 from ..i18n import _
@@ -17,31 +15,25 @@ PROBE_QUESTION = "What colour is the square in this picture? Answer with one wor
 PROBE_MAX_TOKENS = 64
 
 
-def probeImage() -> PreparedImage:
-	"""A 64x64 PNG: a black square on white. Small enough to cost nothing, clear enough to answer."""
-	size, square = 64, range(16, 48)
-	rows = bytearray()
-	for y in range(size):
-		rows.append(0)  # filter: none
-		for x in range(size):
-			value = 0 if x in square and y in square else 255
-			rows += bytes((value, value, value))
+def probeImage(provider: str = "", imageDetail: str = "auto") -> PreparedImage:
+	"""A 64x64 black square on white, drawn with Pillow and prepared for the provider exactly as a
+	describe's picture is (`imaging.preparation`), so `check` proves the picture path works: a missing
+	or broken Pillow raises ImagingUnavailable here, before anything is sent."""
+	from ..imaging import requirePillow
 
-	def chunk(kind: bytes, data: bytes) -> bytes:
-		return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+	requirePillow()
+	from PIL import Image, ImageDraw
 
-	png = (
-		b"\x89PNG\r\n\x1a\n"
-		+ chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-		+ chunk(b"IDAT", zlib.compress(bytes(rows), 9))
-		+ chunk(b"IEND", b"")
-	)
-	return PreparedImage(png, "image/png", size, size)
+	from ..imaging.preparation import policyForProvider, prepareImage
+
+	image = Image.new("RGB", (64, 64), "white")
+	ImageDraw.Draw(image).rectangle((16, 16, 47, 47), fill="black")
+	return prepareImage(image, policyForProvider(provider, imageDetail))
 
 
-def probeConversation() -> Conversation:
+def probeConversation(provider: str = "", imageDetail: str = "auto") -> Conversation:
 	conversation = Conversation()
-	conversation.addUserTurn(PROBE_QUESTION, probeImage())
+	conversation.addUserTurn(PROBE_QUESTION, probeImage(provider, imageDetail))
 	return conversation
 
 

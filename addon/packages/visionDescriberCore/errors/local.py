@@ -112,6 +112,20 @@ class UnreadableImage(VisionDescriberError):
 		).format(source=self.source)
 
 
+class ImagingUnavailable(VisionDescriberError):
+	"""Pillow, which reads and encodes every picture, is missing or its compiled part cannot load
+	(a damaged or missing file in the add-on's folder). The detail names the import error."""
+
+	hint = None  # the fact says what to do, the same in NVDA and in the terminal
+
+	@property
+	def fact(self) -> str:
+		# Translators: Pillow is the name of a software library; keep it as it is.
+		return _(
+			"Pillow, the library that prepares pictures, could not be loaded. Reinstall Vision Describer."
+		)
+
+
 class NoImageFound(VisionDescriberError):
 	hint = None
 

@@ -2,14 +2,16 @@
 
 Size. Models and servers scale every picture to their own working size (Ollama's vision models work
 at 336 to about 1,500 pixels a side; OpenAI's high detail fits the picture into 2048x2048 and then
-scales its short side to 768). Pixels beyond that buy nothing but upload, encoding and token time,
-so the long side is brought down to the policy's limit:
+scales its short side to 768). Pixels beyond that buy nothing but upload, encoding and token time.
+For a model whose family is known, `sizing` chooses the exact size (`prepareImage(size=...)`); for
+any other, the long side is brought down to the policy's limit, as before:
 - local and OpenAI-compatible servers: 1568 pixels (about 1.2 megapixels for a 16:9 screen);
 - OpenAI, detail "high" or "auto": fit 2048x2048, then the short side at most 768 (a 3840x2160
   screen becomes 1365x768); detail "low": fit 512x512.
 The user can choose another long side in settings. Pictures are never made larger, except that very
 small ones (an icon) are enlarged by a whole factor, at most `maxUpscale`, with each pixel repeated,
-so the model gets a few more pixels without blur.
+so the model gets a few more pixels without blur. Any other change of size (a shrink, or a rounding
+to whole blocks) is Lanczos.
 
 Text. Downscaling uses Pillow's box reduction by a whole factor followed by Lanczos (`reducing_gap`),
 which keeps small text legible (checked with tesseract in the tests) and is several times faster
@@ -36,6 +38,7 @@ import io
 import math
 import re
 from dataclasses import dataclass
+from functools import reduce
 
 from PIL import Image, ImageChops
 
@@ -118,7 +121,7 @@ def policyForProvider(
 def targetSize(width: int, height: int, policy: ImagePolicy) -> tuple[int, int]:
 	"""The size a width x height picture is sent at under policy (aspect ratio kept)."""
 	longSide, shortSide = max(width, height), min(width, height)
-	scale = min(1.0, policy.maxLongSide / longSide)
+	scale = policy.maxLongSide / longSide
 	if policy.maxShortSide is not None:
 		scale = min(scale, policy.maxShortSide / shortSide)
 	if scale >= 1.0:
@@ -147,13 +150,8 @@ def flatShare(image: Image.Image) -> float:
 		return 1.0
 	left = sample.crop((0, 0, sample.width - 1, sample.height))
 	right = sample.crop((1, 0, sample.width, sample.height))
-	difference = ImageChops.difference(left, right)
-	if difference.mode != "L":
-		# A pixel pair is identical when every channel is: the largest channel difference is 0.
-		channels = difference.split()
-		difference = channels[0]
-		for channel in channels[1:]:
-			difference = ImageChops.lighter(difference, channel)
+	# A pixel pair is identical when every channel is: the largest channel difference is 0.
+	difference = reduce(ImageChops.lighter, ImageChops.difference(left, right).split())
 	return difference.histogram()[0] / (difference.width * difference.height)
 
 
@@ -168,20 +166,29 @@ def toRgb(image: Image.Image) -> Image.Image:
 	if image.mode == "P":
 		image = image.convert("RGBA") if "transparency" in image.info else image.convert("RGB")
 	if image.mode in ("RGBa", "La", "PA"):
-		image = image.convert("RGBA")
+		image = image.convert("LA" if image.mode == "La" else "RGBA")  # Pillow has no La to RGBA
 	if image.mode in ("RGBA", "LA"):
 		# Pasted through its own alpha onto white: one new picture, not the four a composite makes
 		# (a 24-megapixel picture is 96 MB each).
-		background = Image.new("RGB", image.size, (255, 255, 255))
+		background = Image.new("RGB", image.size, "white")
 		background.paste(image, mask=image)
 		return background
 	return image.convert("RGB")
 
 
+def _isWholeFactor(original: tuple[int, int], size: tuple[int, int]) -> bool:
+	"""Whether size is original times one whole factor (1 included: the picture as it is)."""
+	return (
+		size[0] % original[0] == 0
+		and size[1] % original[1] == 0
+		and size[0] // original[0] == size[1] // original[1]
+	)
+
+
 def _resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 	if size == image.size:
-		return image
-	if size[0] > image.width:
+		return image  # not even a copy
+	if _isWholeFactor(image.size, size):
 		return image.resize(size, Image.Resampling.NEAREST)
 	return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.0)
 
@@ -189,21 +196,26 @@ def _resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 def _encode(image: Image.Image, fmt: str, quality: int, photo: bool) -> bytes:
 	buffer = io.BytesIO()
 	if fmt == PNG:
-		image.save(buffer, "PNG", compress_level=6)
+		image.save(buffer, "PNG")
 	else:
-		image.save(buffer, "JPEG", quality=quality, subsampling=2 if photo else 0, optimize=False)
+		image.save(buffer, "JPEG", quality=quality, subsampling="4:2:0" if photo else "4:4:4")
 	return buffer.getvalue()
 
 
-def prepareImage(image: Image.Image, policy: ImagePolicy | None = None) -> PreparedImage:
-	"""Scales and encodes image under policy. Raises ImageTooLarge only if even a 64-pixel version
-	cannot fit the byte budget (which no sensible budget allows)."""
+def prepareImage(
+	image: Image.Image, policy: ImagePolicy | None = None, size: tuple[int, int] | None = None
+) -> PreparedImage:
+	"""Scales and encodes image under policy, at size when one is given (the model's own size, from
+	`sizing`), else at the policy's. Raises ImageTooLarge only if even a 64-pixel version cannot fit
+	the byte budget (which no sensible budget allows)."""
 	policy = policy or ImagePolicy()
 	if image.width < 1 or image.height < 1:
 		raise ValueError("cannot prepare an empty image")
 	image = toRgb(image)
-	size = targetSize(image.width, image.height, policy)
-	resampled = size[0] < image.width
+	size = size or targetSize(image.width, image.height, policy)
+	if size[0] < 1 or size[1] < 1:
+		raise ValueError(f"cannot prepare an image at {size}")
+	resampled = not _isWholeFactor(image.size, size)
 	scaled = _resize(image, size)
 	interface = looksLikeInterface(scaled)
 	photo = not interface
@@ -226,7 +238,10 @@ def prepareImage(image: Image.Image, policy: ImagePolicy | None = None) -> Prepa
 					f"{scaled.width}x{scaled.height} {fmt} is {len(data)} bytes, over the {policy.byteBudget} budget"
 				)
 			shrink = max(MIN_LONG_SIDE / max(scaled.size), 0.75)
-			size = (max(1, round(scaled.width * shrink)), max(1, round(scaled.height * shrink)))
+			size = (
+				round(scaled.width * shrink),
+				round(scaled.height * shrink),
+			)  # shrink >= 0.75: no side is 0
 			scaled = _resize(image, size)
 		data = _encode(scaled, fmt, quality, photo)
 	mimeType = "image/png" if fmt == PNG else "image/jpeg"

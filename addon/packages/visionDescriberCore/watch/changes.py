@@ -19,10 +19,9 @@ clock digit stays below the change threshold (`changeDetection.practicallyIdenti
 
 import functools
 import logging
-import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image
@@ -33,10 +32,9 @@ from ..conversation.conversation import Conversation
 from ..errors import Cancelled, VisionDescriberError
 from ..i18n import _
 from ..imaging.blankDetection import checkNotBlank
-from ..imaging.preparation import ImagePolicy, prepareImage
 from ..media import PreparedImage
 from ..text.narration import narrate
-from .changeDetection import decodePrepared, frameOfPrepared, practicallyIdentical
+from .changeDetection import decodePrepared, frameOf, practicallyIdentical
 from .markerGate import MarkerGate, removeMarker
 from .watchPrompts import comparePrompt
 
@@ -75,38 +73,36 @@ def takesSeveralImages(provider: str, model: str) -> bool:
 	return any(name.startswith(family) for family in SEVERAL_IMAGE_FAMILIES)
 
 
-def sharedPolicy(policy: ImagePolicy, pictures: int) -> ImagePolicy:
-	"""A policy that gives each of `pictures` pictures a share of one picture's pixels and bytes."""
-	if pictures <= 1:
-		return policy
-	scale = pictures**-0.5
-	shortSide = policy.maxShortSide
-	return replace(
-		policy,
-		maxLongSide=max(64, math.floor(policy.maxLongSide * scale)),
-		maxShortSide=max(64, math.floor(shortSide * scale)) if shortSide else shortSide,
-		byteBudget=max(1, policy.byteBudget // pictures),
-	)
-
-
 @dataclass(frozen=True)
 class Comparison:
 	identical: bool
 	after: PreparedImage | None = None  # the picture now, as it is sent
 	before: PreparedImage | None = None  # the earlier picture, re-prepared, when both are sent
+	#: The picture now at a whole picture's size: what the conversation keeps, so the next "what
+	#: changed?" and follow-up questions see it as a describe would have sent it.
+	kept: PreparedImage | None = None
 
 
 def compare(
-	before: PreparedImage, afterImage: Image.Image, policy: ImagePolicy, severalImages: bool
+	before: PreparedImage,
+	afterImage: Image.Image,
+	prepare: Callable[[Image.Image, int], PreparedImage],
+	severalImages: bool,
 ) -> Comparison:
-	"""Worker: are the pictures practically identical, and if not, what is sent."""
-	afterAlone = prepareImage(afterImage, policy)
-	if practicallyIdentical(frameOfPrepared(before), frameOfPrepared(afterAlone)):
+	"""Worker: are the pictures practically identical, and if not, what is sent. prepare(image,
+	pictures) scales and encodes as a describe does, each of `pictures` at a share of one picture."""
+	afterAlone = prepare(afterImage, 1)
+	earlier = decodePrepared(before)
+	# The earlier picture may have been sent smaller (as one of two pictures, or for another model):
+	# compare at its size, so only a change on the screen counts, never a change of size.
+	now = decodePrepared(afterAlone)
+	if now.size != earlier.size:
+		now = now.resize(earlier.size, Image.Resampling.BILINEAR)
+	if practicallyIdentical(frameOf(earlier), frameOf(now)):
 		return Comparison(True)
 	if not severalImages:
-		return Comparison(False, afterAlone)
-	shared = sharedPolicy(policy, 2)
-	return Comparison(False, prepareImage(afterImage, shared), prepareImage(decodePrepared(before), shared))
+		return Comparison(False, afterAlone, kept=afterAlone)
+	return Comparison(False, prepare(afterImage, 2), prepare(earlier, 2), kept=afterAlone)
 
 
 def compareRequest(systemPrompt: str, said: str, comparison: Comparison, language: str = "") -> Conversation:
@@ -152,7 +148,9 @@ def askWhatChanged(pipeline: Any, session: Any, listener: Any, options: Any) -> 
 		image = session.source.grab()
 		token.raiseIfCancelled()
 		checkNotBlank(image)
-		comparison = compare(before, image, pipeline.policy, severalImages)
+		comparison = compare(
+			before, image, lambda picture, pictures: pipeline.prepare(picture, token, pictures), severalImages
+		)
 		token.raiseIfCancelled()
 		if comparison.identical:
 			sentence = nothingChangedSentence()
@@ -173,7 +171,7 @@ def askWhatChanged(pipeline: Any, session: Any, listener: Any, options: Any) -> 
 			text = nothingImportantSentence()
 			runner.post(lambda: None if token.cancelled else listener.onPhrase(text))
 		turn = request.turns[-1]
-		remember = functools.partial(_remember, session, turn, text, listener)
+		remember = functools.partial(_remember, session, turn, comparison.kept, text, listener)
 		runner.postWhenDone(lambda: None if token.cancelled else remember())
 
 	return runner.submit(functools.partial(_guarded, job, runner, listener, session))
@@ -188,9 +186,9 @@ def _withoutMarker(onPhrase: Callable[[str], None]) -> Callable[[str], None]:
 	return speak
 
 
-def _remember(session: Any, turn: Any, text: str, listener: Any) -> None:
+def _remember(session: Any, turn: Any, kept: PreparedImage, text: str, listener: Any) -> None:
 	"""Main thread: the new picture and the answer join the session, so follow-ups see them."""
-	session.conversation.addUserTurn(turn.text, turn.image, turn.earlierImages)
+	session.conversation.addUserTurn(turn.text, kept, turn.earlierImages)
 	session.conversation.addAssistantTurn(text)
 	listener.onAnswer(session, text)
 

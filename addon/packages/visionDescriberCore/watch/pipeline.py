@@ -8,13 +8,16 @@ and a describe can never run at once and share one open connection; the command-
 a `Pipeline` from its own client.
 """
 
+import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from ..cancellation import CancelToken
 from ..conversation.conversation import Conversation
-from ..imaging.preparation import ImagePolicy
+from ..imaging.preparation import ImagePolicy, prepareImage
+from ..imaging.sizing import PicturePlan
+from ..media import PreparedImage
 
 
 class Runner(Protocol):
@@ -32,15 +35,57 @@ class Runner(Protocol):
 	def whenFree(self, fn: Callable[[], None]) -> None: ...
 
 
+def sharedPolicy(policy: ImagePolicy, pictures: int) -> ImagePolicy:
+	"""A policy that gives each of `pictures` pictures a share of one picture's pixels and bytes."""
+	if pictures <= 1:
+		return policy
+	scale = pictures**-0.5
+	shortSide = policy.maxShortSide
+	return replace(
+		policy,
+		maxLongSide=max(64, math.floor(policy.maxLongSide * scale)),
+		maxShortSide=max(64, math.floor(shortSide * scale)) if shortSide else shortSide,
+		byteBudget=max(1, policy.byteBudget // pictures),
+	)
+
+
 @dataclass(frozen=True)
 class Pipeline:
 	runner: Runner
-	#: How a picture is scaled and encoded for the chosen provider.
+	#: How a picture is scaled and encoded when `picturePlan` is not given (and for the CLI's sizes).
 	policy: ImagePolicy
 	#: Worker: the answer's text deltas for a request (reasoning left out).
 	streamAnswer: Callable[[Conversation, CancelToken], Iterator[str]]
 	#: The system message (with the answer's language).
 	systemPrompt: str = ""
+	#: Worker: how pictures are sized for the model (`imaging.sizing`), learned as a describe learns
+	#: it, so a watch compares and sends pictures the way a describe sends them.
+	picturePlan: Callable[[CancelToken], PicturePlan] | None = None
+
+	def prepare(self, image: Any, token: CancelToken, pictures: int = 1) -> PreparedImage:
+		"""Worker: image scaled and encoded as a describe sends it; with several pictures in one
+		request, each gets a share of one picture's pixels and bytes."""
+		plan = None
+		if self.picturePlan is not None:
+			plan = self.picturePlan(token)
+			token.raiseIfCancelled()
+		return preparePicture(image, plan, self.policy, pictures)
+
+
+def preparePicture(
+	image: Any, plan: PicturePlan | None, policy: ImagePolicy, pictures: int = 1
+) -> PreparedImage:
+	"""image sized by plan (or by policy without one), each of `pictures` at a share of one picture:
+	the long side shrinks by the square root, still within what the model's family uses."""
+	if plan is None:
+		return prepareImage(image, sharedPolicy(policy, pictures))
+	size = plan.sizeFor(image.width, image.height)
+	if pictures > 1:
+		longSide = max(64, math.floor(max(size) * pictures**-0.5))
+		size = replace(plan, maxSide=min(plan.maxSide or longSide, longSide)).sizeFor(
+			image.width, image.height
+		)
+	return prepareImage(image, sharedPolicy(plan.fallbackPolicy, pictures), size=size)
 
 
 class WatchListener(Protocol):

@@ -39,7 +39,6 @@ from ..cancellation import CancelToken
 from ..conversation.conversation import Conversation
 from ..conversation.prompts import languageInstruction
 from ..errors import Cancelled, VisionDescriberError
-from ..imaging.preparation import prepareImage
 from ..media import PreparedImage
 from ..text.narration import narrate
 from .changeDetection import ChangeTracker, Frame, frameOf, frameOfPrepared, practicallyIdentical
@@ -309,7 +308,7 @@ class Watcher:
 		if frame.blank:
 			return  # one flat colour (a loading screen): never sent, never a baseline
 		if resume is not None and resume.picture is not None:
-			self._applyResume(resume.picture, image, frame)
+			self._applyResume(resume.picture, image, frame, token)
 		if not self._tracker.hasBaseline:
 			prompt = " ".join(
 				part
@@ -327,10 +326,12 @@ class Watcher:
 		log.debug("Watching: %s change of %.3f %%", verdict.why, verdict.changedShare * 100)
 		self._send(image, frame, watchPrompt(said, self.options.language), token, first=False)
 
-	def _applyResume(self, picture: PreparedImage, image: Image.Image, frame: Frame) -> None:
+	def _applyResume(
+		self, picture: PreparedImage, image: Image.Image, frame: Frame, token: CancelToken
+	) -> None:
 		"""The describe that took precedence is the new baseline, compared as it was sent."""
 		described = frameOfPrepared(picture)
-		now = frameOfPrepared(prepareImage(image, self._pipeline.policy))
+		now = frameOfPrepared(self._pipeline.prepare(image, token))
 		if described.size != now.size or practicallyIdentical(described, now):
 			self._tracker.setBaseline(frame)  # unchanged since (or another target): from this frame
 			return
@@ -347,7 +348,7 @@ class Watcher:
 		return len(self._sentAt) < cap
 
 	def _send(self, image: Image.Image, frame: Frame, prompt: str, token: CancelToken, first: bool) -> None:
-		prepared = prepareImage(image, self._pipeline.policy)
+		prepared = self._pipeline.prepare(image, token)
 		token.raiseIfCancelled()
 		request = Conversation(self._pipeline.systemPrompt)
 		request.addUserTurn(prompt, prepared)
