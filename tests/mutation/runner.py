@@ -33,6 +33,11 @@ TARGETS = {
 	"clients/streaming.py": ["tests/core/test_streaming.py"],
 	"text/phrases.py": ["tests/core/test_phrases.py"],
 	"imaging/preparation.py": ["tests/core/test_preparation.py"],
+	"imaging/sizing.py": [
+		"tests/core/test_sizing.py",
+		"tests/core/test_pictureDetail.py",
+		"tests/core/test_modelGeometry.py",
+	],
 }
 #: Seconds one test may take under a mutant before it counts as caught by the time limit.
 TEST_TIMEOUT = 20
