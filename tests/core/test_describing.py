@@ -263,6 +263,32 @@ def test_new_image_captures_again_into_the_same_conversation(ollama, mainThread,
 	assert base64.b64decode(lastMessage["images"][0]) == images[1].data
 
 
+def test_new_image_of_another_source_joins_the_conversation_and_the_target_stays(
+	ollama, mainThread, describerFor
+):
+	"""A spoken question with a picture of its own: that source is captured into the conversation;
+	the session keeps its own target for the dialog's New image."""
+	ollama.queueChat(ollamaReply(["A chart."]), ollamaReply(["You have little health."]))
+	describer = describerFor(ollama)
+	chart = Grabber(screenshot())
+	first = Recorder(mainThread)
+	describer.describe(ImageSource(chart, "navigator object"), first)
+	first.wait()
+	session = describer.lastSession
+
+	game = Grabber(screenshot().rotate(180))
+	again = Recorder(mainThread)
+	assert describer.addImage(session, again, "How much health do I have left?", ImageSource(game, "screen"))
+	again.wait()
+
+	assert (chart.calls, game.calls) == (1, 1)
+	assert session.source.grab is chart and describer.sessions == [session]
+	lastMessage = ollama.chatRequests()[1].json["messages"][-1]
+	assert lastMessage["content"] == "How much health do I have left?"
+	assert base64.b64decode(lastMessage["images"][0]) == session.conversation.turns[-2].image.data
+	assert len(session.conversation.turns) == 4  # one conversation: the chart, then the new picture
+
+
 def test_model_not_found_is_reported_with_its_sentence_and_nothing_is_kept(ollama, mainThread, describerFor):
 	describer = describerFor(ollama, model="llava:missing")
 	listener = Recorder(mainThread)

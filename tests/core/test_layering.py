@@ -31,14 +31,18 @@ RANKS = {
 	"jobs": 7,
 	"settings": 7,
 	"apiKeys": 7,
-	"describing": 8,
-	"voiceQuestions": 8,
-	"cliWording": 9,
-	"cliOutput": 10,
-	"voiceCli": 11,
-	"watchCli": 11,
-	"cli": 12,
-	"__main__": 13,
+	"describingPictures": 8,
+	"describingRequests": 8,
+	"describing": 9,
+	"voiceQuestions": 9,
+	"cliWording": 10,
+	"cliOutput": 11,
+	"cliPictures": 11,
+	"voiceCli": 12,
+	"watchCli": 12,
+	"cliOptions": 13,
+	"cli": 14,
+	"__main__": 15,
 }
 
 
@@ -143,7 +147,7 @@ def test_theCheckReportsAnUpwardImport(tmp_path, source):
 	writeModule(root, "describing.py", "from .clients import helper\n")
 	writeModule(root, "clients/helper.py", source)
 	problems = layeringViolations(root, RANKS)
-	assert problems == [f"{PACKAGE}.clients.helper (rank 5) imports {PACKAGE}.describing (rank 8)"]
+	assert problems == [f"{PACKAGE}.clients.helper (rank 5) imports {PACKAGE}.describing (rank 9)"]
 
 
 def test_aSameRankImportBetweenUnitsIsReported(tmp_path):

@@ -3,7 +3,11 @@
 The edits are the ones a slip of the keyboard makes and a weak test lets through: a comparison
 flipped or widened, a constant off by one, `and`/`or` and `any`/`all` swapped, a boolean negated,
 a statement deleted (replaced by `pass`), a `return` of something made `return None`. Each mutant is
-the module's whole source with one edit, made from the syntax tree so it is always valid Python.
+the module's whole source with one edit, made on the syntax tree so it is always valid Python, then
+written back into the original text in place of the edited node (so comments, formatting and line
+numbers stay, and a traceback under a mutant points at the right line). Where that text edit would
+not give exactly the mutated tree (an f-string's inside on older Pythons), the whole module is
+unparsed instead.
 
 An id is `line:column:operator`, plus `#n` when one place has several edits of the same kind; it
 names the same mutant as long as the lines above it are unchanged (the equivalent-mutant file
@@ -41,6 +45,10 @@ class Mutant:
 	id: str
 	description: str
 	source: str
+	#: The edited line before and after the edit, for the report (stripped of indentation).
+	line: int = 0
+	before: str = ""
+	after: str = ""
 
 
 class _Collector(ast.NodeVisitor):
@@ -168,5 +176,39 @@ def mutantsOf(source: str) -> Iterator[Mutant]:
 		mutantId = base if seen[base] == 1 else f"{base}#{seen[base]}"
 		mutated = copy.deepcopy(tree)
 		index = nodes.index(node)
-		_apply(list(ast.walk(mutated))[index], change)
-		yield Mutant(mutantId, name, ast.unparse(ast.fix_missing_locations(mutated)))
+		target = list(ast.walk(mutated))[index]
+		_apply(target, change)
+		ast.fix_missing_locations(mutated)
+		text = _replaceSegment(source, node, ast.unparse(target))
+		# Compared as unparsed text: a constant -1 is written as the expression -(1).
+		if text is None or ast.unparse(ast.parse(text)) != ast.unparse(mutated):
+			text = ast.unparse(mutated)
+			after = "(whole module unparsed)"
+		else:
+			after = text.splitlines()[node.lineno - 1].strip()
+		before = source.splitlines()[node.lineno - 1].strip()
+		if node.end_lineno != node.lineno:
+			before += f"  (to line {node.end_lineno})"
+		yield Mutant(mutantId, name, text, node.lineno, before, after)
+
+
+def _replaceSegment(source: str, node: ast.AST, replacement: str) -> str | None:
+	"""The source with the node's own text replaced, or None when the node has no position.
+
+	Positions are in UTF-8 bytes within a line (ast's convention), so they are counted on bytes."""
+	if getattr(node, "end_lineno", None) is None:
+		return None
+	lines = source.splitlines(keepends=True)
+
+	def offset(line: int, column: int) -> int:
+		return sum(len(text.encode("utf-8")) for text in lines[: line - 1]) + column
+
+	data = source.encode("utf-8")
+	start = offset(node.lineno, node.col_offset)
+	end = offset(node.end_lineno, node.end_col_offset)
+	if data[start:end].startswith(b"elif"):
+		replacement = "else: " + replacement  # a deleted `elif` leaves its `else` with a `pass`
+	try:
+		return (data[:start] + replacement.encode("utf-8") + data[end:]).decode("utf-8")
+	except UnicodeDecodeError:
+		return None

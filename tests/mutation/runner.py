@@ -1,8 +1,10 @@
 """Runs the mutants of the core's safety-critical modules against the tests and scores them.
 
-For each module in TARGETS: every mutant (tests/mutation/mutants.py) is written into a private copy
-of the repository, and the module's own tests run against it (pytest, stop at the first failure,
-with a time limit so a mutant that loops forever counts as caught, not as a hang). A mutant that
+For each module in TARGETS: first its tests run on an unmutated copy of the repository (if they fail
+there, every mutant would count as killed, so the run stops). Then every mutant
+(tests/mutation/mutants.py) is written into a private copy of the repository, and the module's own
+tests run against it (pytest, stop at the first failure, with a time limit so a mutant that loops
+forever counts as caught, not as a hang). A mutant that
 survives is run again against every other core test that names the module. A mutant is killed when
 the tests fail. The score is the share killed: raw, and without the mutants listed in
 tests/mutation/equivalent.txt (each with its reason), which no test can kill because they do not
@@ -30,8 +32,9 @@ EQUIVALENT_FILE = REPO / "tests" / "mutation" / "equivalent.txt"
 TARGETS = {
 	"imaging/blankDetection.py": ["tests/core/test_blankDetection.py"],
 	"clients/errorMapping.py": ["tests/core/test_errorMapping.py", "tests/core/test_errors.py"],
-	"clients/streaming.py": ["tests/core/test_streaming.py"],
-	"text/phrases.py": ["tests/core/test_phrases.py"],
+	"clients/streaming.py": ["tests/core/test_streaming.py", "tests/core/test_streamingEdges.py"],
+	"clients/splitters.py": ["tests/core/test_splitters.py", "tests/core/test_streaming.py"],
+	"text/phrases.py": ["tests/core/test_phrases.py", "tests/core/test_phraseEdges.py"],
 	"imaging/preparation.py": ["tests/core/test_preparation.py"],
 	"imaging/sizing.py": [
 		"tests/core/test_sizing.py",
@@ -76,23 +79,23 @@ def readEquivalents(path: Path = EQUIVALENT_FILE) -> dict[tuple[str, str], str]:
 	return found
 
 
-def copyRepository(destination: Path) -> Path:
+def copyRepository(destination: Path, repo: Path = REPO) -> Path:
 	"""The files the tests need, copied (build outputs and the venv are left out)."""
 	for name in ("addon", "tests", "pyproject.toml", "buildVars.py"):
-		source = REPO / name
+		source = repo / name
 		if source.is_dir():
 			shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-		else:
+		elif source.is_file():
 			shutil.copy2(source, destination / name)
 	return destination
 
 
-def testsNaming(module: str, own: list[str]) -> list[str]:
+def testsNaming(module: str, own: list[str], repo: Path = REPO) -> list[str]:
 	"""Other core tests that name the module (its stem), for survivors of the module's own tests."""
 	stem = Path(module).stem
 	found = []
-	for path in sorted((REPO / "tests" / "core").glob("test_*.py")):
-		relative = str(path.relative_to(REPO))
+	for path in sorted((repo / "tests" / "core").glob("test_*.py")):
+		relative = str(path.relative_to(repo))
 		if relative not in own and stem in path.read_text(encoding="utf-8"):
 			found.append(relative)
 	return found
@@ -121,8 +124,9 @@ def testsFail(copy: Path, tests: list[str]) -> bool:
 class Workers:
 	"""One private copy of the repository per worker thread, reused from mutant to mutant."""
 
-	def __init__(self, root: Path):
+	def __init__(self, root: Path, repo: Path = REPO):
 		self.root = root
+		self.repo = repo
 		self.local = threading.local()
 		self.count = 0
 		self.lock = threading.Lock()
@@ -132,7 +136,7 @@ class Workers:
 			with self.lock:
 				self.count += 1
 				number = self.count
-			self.local.copy = copyRepository(self.root / f"worker{number}")
+			self.local.copy = copyRepository(self.root / f"worker{number}", self.repo)
 		return self.local.copy
 
 
@@ -147,30 +151,63 @@ def isKilled(workers: Workers, module: str, mutant: Mutant, own: list[str], broa
 		target.write_text(original, encoding="utf-8")
 
 
+def describe(mutant: Mutant) -> str:
+	"""`id`, then the line as written and as mutated: what to read to write the killing test."""
+	return f"{mutant.id}\n      line {mutant.line}: {mutant.before}\n      mutant:  {mutant.after}"
+
+
+def mutantsOfModule(module: str, only: set[str] | None = None, repo: Path = REPO) -> list[Mutant]:
+	mutants = list(mutantsOf((repo / CORE / module).read_text(encoding="utf-8")))
+	return [mutant for mutant in mutants if only is None or mutant.id in only]
+
+
+class BaselineFails(Exception):
+	"""The module's tests fail on the unmutated code: every mutant would count as killed."""
+
+
 def scoreModule(
-	module: str, workers: Workers, jobs: int, report: Callable[[str], None] = print
+	module: str,
+	workers: Workers,
+	jobs: int,
+	report: Callable[[str], None] = print,
+	only: set[str] | None = None,
+	own: list[str] | None = None,
+	equivalents: dict[tuple[str, str], str] | None = None,
 ) -> ModuleScore:
-	own = TARGETS[module]
-	broader = testsNaming(module, own)
-	source = (REPO / CORE / module).read_text(encoding="utf-8")
-	mutants = list(mutantsOf(source))
-	equivalents = readEquivalents()
+	own = own if own is not None else TARGETS[module]
+	if testsFail(workers.copy(), own):
+		raise BaselineFails(f"{module}: its tests fail without any mutant: {' '.join(own)}")
+	broader = testsNaming(module, own, workers.repo)
+	mutants = mutantsOfModule(module, only, workers.repo)
+	equivalents = equivalents if equivalents is not None else readEquivalents()
 	score = ModuleScore(module, total=len(mutants))
+	killedButListed = []
 	with ThreadPoolExecutor(max_workers=jobs) as pool:
 		results = pool.map(lambda m: (m, isKilled(workers, module, m, own, broader)), mutants)
-		for mutant, killed in results:
+		for done, (mutant, killed) in enumerate(results, 1):
 			if killed:
 				score.killed += 1
+				if (module, mutant.id) in equivalents:
+					killedButListed.append(mutant.id)
 			elif (module, mutant.id) in equivalents:
 				score.equivalent.append(mutant)
 			else:
 				score.survivors.append(mutant)
+			if done % 10 == 0 or done == len(mutants):
+				print(f"  {module}: {done}/{len(mutants)} tested", file=sys.stderr, flush=True)
 	report(
 		f"{module}: {score.killed}/{score.total} killed, raw {score.raw:.1f} %, "
 		f"{len(score.equivalent)} equivalent, without them {score.adjusted:.1f} %"
 	)
 	for mutant in score.survivors:
-		report(f"  survived {mutant.id} ({mutant.description})")
+		report(f"  survived {describe(mutant)}")
+	for mutantId in killedButListed:
+		report(f"  note: {mutantId} is listed as equivalent but a test kills it: remove it from the list")
+	if only is None:
+		ids = {mutant.id for mutant in mutants}
+		for listedModule, mutantId in equivalents:
+			if listedModule == module and mutantId not in ids:
+				report(f"  note: {mutantId} is listed as equivalent but no longer exists (lines moved?)")
 	return score
 
 
@@ -182,13 +219,33 @@ def main(arguments: list[str]) -> int:
 		"modules", nargs="*", help=f"modules to mutate (default: all of {', '.join(TARGETS)})"
 	)
 	parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="mutants tested at once")
+	parser.add_argument("--list", action="store_true", help="only list the mutants (id and line), test none")
+	parser.add_argument(
+		"--mutant",
+		action="append",
+		metavar="ID",
+		help="test only this mutant (repeatable), e.g. after writing the test meant to kill it",
+	)
 	options = parser.parse_args(arguments)
 	unknown = [module for module in options.modules if module not in TARGETS]
 	if unknown:
 		parser.error(f"not a mutation target: {', '.join(unknown)}")
+	modules = options.modules or list(TARGETS)
+	only = set(options.mutant) if options.mutant else None
+	if options.list:
+		for module in modules:
+			mutants = mutantsOfModule(module, only)
+			print(f"{module}: {len(mutants)} mutants")
+			for mutant in mutants:
+				print(f"  {describe(mutant)}")
+		return 0
 	with tempfile.TemporaryDirectory(prefix="mutation-") as root:
 		workers = Workers(Path(root))
-		scores = [scoreModule(module, workers, options.jobs) for module in options.modules or TARGETS]
+		try:
+			scores = [scoreModule(module, workers, options.jobs, only=only) for module in modules]
+		except BaselineFails as error:
+			print(error, file=sys.stderr)
+			return 1
 	print()
 	print(f"{'module':<32} {'mutants':>8} {'killed':>7} {'raw %':>7} {'equivalent':>11} {'score %':>8}")
 	for score in scores:

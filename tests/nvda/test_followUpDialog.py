@@ -596,6 +596,7 @@ def tabOrder(dialog) -> list:
 		dialog.status,
 		dialog.question,
 		dialog.sendButton,
+		dialog.speakButton,
 		dialog.stopButton,
 		dialog.newImageButton,
 		dialog.copyButton,
@@ -624,7 +625,15 @@ def test_every_control_is_labelled_in_a_logical_tab_order_with_distinct_access_k
 		dialog.question: "&Question:",
 	}
 	buttonLabels = [button.GetLabel() for button in focusable[4:]]
-	assert buttonLabels == ["&Send", "S&top", "New &image", "Copy &answer", "Sa&ve conversation...", "&Close"]
+	assert buttonLabels == [
+		"&Send",
+		"S&peak a question",
+		"S&top",
+		"New &image",
+		"Copy &answer",
+		"Sa&ve conversation...",
+		"&Close",
+	]
 	keys = [re.search(r"&(\w)", label).group(1).lower() for label in [*labels.values(), *buttonLabels]]
 	assert len(set(keys)) == len(keys), keys
 	assert LATEST_ANSWER_KEY.lower() not in keys
@@ -643,7 +652,7 @@ def test_tab_goes_through_every_control_and_comes_back(setup):
 	dialog = setup.open()
 	assert wx.Window.FindFocus() is dialog.question
 	visited = [dialog.question]
-	for _press in range(10):
+	for _press in range(11):
 		previous = wx.Window.FindFocus()
 		pressKey(wx.WXK_TAB, until=lambda previous=previous: wx.Window.FindFocus() is not previous)
 		focus = wx.Window.FindFocus()
@@ -653,8 +662,9 @@ def test_tab_goes_through_every_control_and_comes_back(setup):
 			focus = dialog.recent
 		visited.append(focus)
 	assert visited[-1] is dialog.question, "Tab did not come back to the question"
-	assert visited[1:7] == [
+	assert visited[1:8] == [
 		dialog.sendButton,
+		dialog.speakButton,
 		dialog.stopButton,
 		dialog.newImageButton,
 		dialog.copyButton,

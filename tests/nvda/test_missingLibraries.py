@@ -28,6 +28,8 @@ with fakesInstalled():
 	plugin.script_announceReady(None)
 	plugin.script_describeNavigator(None)
 	plugin.script_describeScreen(None)
+	plugin.script_startOrStopWatching(None)
+	plugin.script_sayWhatChanged(None)
 	plugin.terminate()
 	report = {"spoken": ui.testing.messages, "ready": visionDescriber.libraryStatus.ready, "panel": panel}
 	print(json.dumps(report))
@@ -42,6 +44,6 @@ def test_without_its_libraries_every_command_explains_and_nothing_crashes():
 	report = json.loads(result.stdout.strip().splitlines()[-1])
 	assert report["ready"] is False
 	assert report["panel"] is True  # the settings need none of the libraries
-	assert len(report["spoken"]) == 3
+	assert len(report["spoken"]) == 5
 	assert all("cannot describe anything" in message for message in report["spoken"])
 	assert "Traceback" not in result.stderr

@@ -108,6 +108,35 @@ def test_offAndBeepsModesSpeakNothing(mode):
 	assert len(tones.testing.beeps) == (1 if mode == "beeps" else 0)
 
 
+def test_aSpeechFilterThatEmptiesASequenceSilencesItBeforeTheSpeechMode():
+	"""speech.speak applies extensions.filter_speechSequence first; nothing is left, nothing is said
+	(in beeps mode not even the beep), and the filter's other handlers still run."""
+	import speech
+	import tones
+
+	seen = []
+
+	def quiet(speechSequence):
+		seen.append(list(speechSequence))
+		return []
+
+	def broken(speechSequence):
+		raise RuntimeError("a handler that fails is logged, the others go on")
+
+	speech.extensions.filter_speechSequence.register(broken)
+	speech.extensions.filter_speechSequence.register(quiet)
+	speech.setSpeechMode(speech.SpeechMode.beeps)
+	speech.speak(["while recording"])
+	speech.setSpeechMode(speech.SpeechMode.talk)
+	speech.speak(["still quiet"])
+	assert seen == [["while recording"], ["still quiet"]]
+	assert speech.testing.spoken() == [] and tones.testing.beeps == []
+	assert speech.testing.filtered == [["while recording"], ["still quiet"]]
+	speech.extensions.filter_speechSequence.unregister(quiet)
+	speech.speak(["heard again"])
+	assert speech.testing.spoken() == ["heard again"]
+
+
 def test_onDemandSpeaksOnlyInsideAScriptMarkedSpeakOnDemand():
 	import scriptHandler
 	import speech
@@ -217,6 +246,22 @@ def test_lockingWindowsNotifiesAndBlocksActions():
 	assert states == [True, False]
 	security.testing.secureDesktop = True  # NVDA treats a secure desktop as locked too
 	assert openDialog() is None
+
+
+# --- window handles (winUser.isWindow: user32 IsWindow) ------------------------------------------
+
+
+def test_aWindowHandleNamesAWindowUntilTheWindowIsDestroyed(nvdaGui):
+	import winUser
+
+	frame = wx.Frame(None)
+	winUser.testing.track(0x40040, frame)
+	assert winUser.isWindow(0x40040)
+	assert winUser.isWindow(0x50050)  # a handle NVDA handed out: its window exists
+	assert not winUser.isWindow(0)
+	frame.Destroy()
+	wx.GetApp().Yield(True)  # wx destroys a top-level window once idle
+	assert not winUser.isWindow(0x40040)
 
 
 # --- config values validated when read (config/__init__.py AggregatedSection.__getitem__) --------

@@ -484,38 +484,43 @@ def test_changesAreSavedThroughConfigAndShownWhenTheDialogOpensAgain(nvdaGui, pa
 	assert panel.settingsFromControls() == dataclasses.replace(Settings(), **expected)
 
 
+def test_theWatchingGroupSavesItsSettingsAndSaysWhatAPaidServiceCosts(nvdaGui, panelModule):
+	from visionDescriber.settingsPanel.fieldControls import ROW_WIDTH
+
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	assert panel.watchTargetChoice.GetStrings() == [
+		"The window in the foreground",
+		"The navigator object",
+		"The monitor",
+	]
+	assert panel.watchIntervalSpin.GetMin() == 250 and panel.watchIntervalSpin.GetMax() == 10000
+	note = panel.watchCostNote
+	assert "paid like one description" in note.GetLabel().replace("\n", " ")
+	assert note.GetParent() is panel.watchStopCheck.GetParent()  # in the Watching group, under its fields
+	assert note.GetSize().width <= panel.scaleSize(ROW_WIDTH)
+	chooseText(panel.watchTargetChoice, "The monitor")
+	panel.watchIntervalSpin.SetValue(500)
+	tick(panel.watchStopCheck, False)
+	panel.watchMaxRequestsSpin.SetValue(3)
+	pressOk(dialog)
+	assert messageBoxes() == []
+	assert savedSection() == {
+		"watchTarget": "monitor",
+		"watchIntervalMs": 500,
+		"watchStopWhenTargetLeavesForeground": False,
+		"watchMaxRequestsPerMinute": 3,
+	}
+
+
 def fieldsWithoutControl(shown, settingsClass, notShown) -> list[str]:
 	"""Fields of settingsClass that no section shows and NOT_SHOWN does not list."""
 	return sorted({spec.name for spec in dataclasses.fields(settingsClass)} - set(shown) - set(notShown))
 
 
-#: The voice (issue 12) and watching (issue 13) settings are in the core before their panel sections,
-#: which come with those commands' NVDA half; remove each from this set when its section is added.
-VOICE_FIELDS_AWAITING_THEIR_SECTION = frozenset(
-	{
-		"watchIntervalMs",
-		"watchTarget",
-		"watchStopWhenTargetLeavesForeground",
-		"watchInterruptOlderReport",
-		"watchTimeLimitMinutes",
-		"watchMaxRequestsPerMinute",
-		"sttBaseUrl",
-		"sttModel",
-		"sttLanguage",
-		"speakTranscript",
-		"voiceNewPicture",
-		"voiceTarget",
-		"voiceFillQuestion",
-		"maxRecordingSeconds",
-	}
-)
-
-
 def test_everySettingHasAControlUnlessListedAsNotShown(nvdaGui, panelModule):
 	dialog, panel = openPanel(nvdaGui, panelModule)
 	shown = panel.shownFields
-	pending = VOICE_FIELDS_AWAITING_THEIR_SECTION - set(shown)
-	assert fieldsWithoutControl(shown, Settings, panelModule.NOT_SHOWN | pending) == []
+	assert fieldsWithoutControl(shown, Settings, panelModule.NOT_SHOWN) == []
 	names = {spec.name for spec in dataclasses.fields(Settings)}
 	assert names >= panelModule.NOT_SHOWN  # no stale entry
 	assert not set(shown) & panelModule.NOT_SHOWN  # nothing both shown and hidden
@@ -529,8 +534,8 @@ def test_everySettingHasAControlUnlessListedAsNotShown(nvdaGui, panelModule):
 	class Grown(Settings):
 		speakTimestamps: bool = False
 
-	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN | pending) == ["speakTimestamps"]
-	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN | pending | {"speakTimestamps"}) == []
+	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN) == ["speakTimestamps"]
+	assert fieldsWithoutControl(shown, Grown, panelModule.NOT_SHOWN | {"speakTimestamps"}) == []
 
 
 #: Saved text for string settings that need a particular shape; any other string gets SAMPLE_TEXT.

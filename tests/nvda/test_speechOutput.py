@@ -69,6 +69,28 @@ def test_waiting_tones_repeat_until_the_first_words():
 	assert not output.waiting
 
 
+def test_waiting_for_a_transcription_plays_only_the_waiting_tones():
+	import core
+	import queueHandler
+	import tones
+	from visionDescriber.speechOutput import WAITING_TONE
+
+	output = makeOutput(progressTones=True)
+	output.startWaiting()  # a spoken question being turned into words: no request tone
+	for _ in range(2):
+		core.testing.runPending()
+		queueHandler.testing.pump()
+	assert [beep[:2] for beep in tones.testing.beeps] == [WAITING_TONE, WAITING_TONE]
+	output.stopWaiting()
+	core.testing.runPending()
+	queueHandler.testing.pump()
+	assert len(tones.testing.beeps) == 2 and not output.waiting
+	makeOutput(progressTones=False).startWaiting()
+	core.testing.runPending()
+	queueHandler.testing.pump()
+	assert len(tones.testing.beeps) == 2
+
+
 def test_no_tones_when_the_user_turned_them_off():
 	import core
 	import tones
@@ -151,6 +173,19 @@ def test_the_add_ons_own_cancel_to_speak_does_not_silence_anything():
 	assert speech.testing.cutOff == [LONG[0]]
 	assert speech.testing.spoken() == [LONG[0], "Listening.", LONG[1]]
 	assert [item for item in speech.testing.pending[0] if isinstance(item, str)] == ["Listening."]
+
+
+def test_the_add_ons_own_cancel_for_quiet_silences_nothing_the_user_hears_later():
+	import speech
+
+	output = makeOutput()
+	answer = output.startAnswer()
+	answer.phrase(LONG[0])
+	output.cancelOwn()  # a spoken question starts listening
+	answer.phrase(LONG[1])
+	assert speech.testing.cutOff == [LONG[0]]
+	assert speech.testing.spoken() == LONG[:2]
+	assert not answer.silenced
 
 
 def test_the_pre_speech_canceled_handler_goes_with_terminate():

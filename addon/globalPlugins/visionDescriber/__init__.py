@@ -8,7 +8,12 @@ key store, the log bridge and the command layer; `terminate` ends them in that o
 
 The commands are not written here: each is one record in commandTable.py, which also makes the
 `script_*` methods NVDA's Input Gestures dialog lists; the layer (NVDA+alt+v, then a letter) is
-commandLayer.py; the handlers are in describeCommands.py and resultCommands.py.
+commandLayer.py; the handlers are in describeCommands.py, resultCommands.py, watchCommands.py and
+voiceCommands.py (the running watch, if any, is `watching.Watching`, held in `self.watching`).
+
+Spoken questions: one `VoiceInput` (voiceInput.py) over the core's `VoiceQuestions`, on the
+describer's worker; the A command and the follow-up dialog's "Speak a question" button share it.
+Escape is the plugin's only while a question is being recorded (`getScript`).
 """
 
 import addonHandler
@@ -28,15 +33,20 @@ libraryStatus = libraryLoader.load()
 
 # Importable only once the loader has run.
 from visionDescriberCore import apiKeys, i18n  # noqa: E402
+from visionDescriberCore.clients.endpoint import hostOf, isLoopbackHost  # noqa: E402
 from visionDescriberCore.describing import Describer  # noqa: E402
 from visionDescriberCore.errors import KeyStoreUnavailable, SecureScreen, WindowsLocked  # noqa: E402
 from visionDescriberCore.settings import Settings  # noqa: E402
+from visionDescriberCore.voiceQuestions import VoiceQuestions, defaultRecorder  # noqa: E402
+from visionDescriberCore.watch.options import StopReason  # noqa: E402
 
-from . import commandLayer, commandTable, logBridge, panelServices, savedSettings, screenState  # noqa: E402
+from . import commandLayer, commandTable, logBridge, panelServices, savedSettings, screenState, watching  # noqa: E402
 from .describeCommands import DescribeRun, closeQuestionDialog  # noqa: E402
 from .questionDialog import QuestionDialog  # noqa: E402
 from .resultCommands import closeFollowUpDialog  # noqa: E402
 from .speechOutput import SpeechOutput  # noqa: E402
+from .voiceCommands import escapeWhileListening  # noqa: E402
+from .voiceInput import VoiceInput  # noqa: E402
 
 i18n.setTranslator(_)
 
@@ -63,6 +73,17 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 	#: The core's image preparation and blank check; None means the core's own. Tests may inject.
 	prepare = None
 	checkNotBlank = None
+	#: A watch's clock (time.monotonic when None); tests give one and tick the watch by hand.
+	watchClock = None
+	#: Makes the recorder of each spoken question (called on the main thread when listening starts;
+	#: the recorder is used on the worker); None means the core's default, the Windows default
+	#: recording device (voice/winmm.py). Tests set one on the plugin that makes a FakeMicrophone.
+	recorderFactory = None
+
+	@property
+	def watcher(self):
+		"""The core `Watcher` of the watch in progress, if any: a spoken question makes it give way."""
+		return self.watching.watcher if self.watching is not None else None
 
 	def __init__(self):
 		super().__init__()
@@ -70,11 +91,17 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		self.keyStore = apiKeys.KeyStore()
 		self.speech = SpeechOutput(self.getSettings)
 		self.describer = self._makeDescriber()
+		self.voiceInput = VoiceInput(
+			self._makeVoiceQuestions(), self.speech, self.getSettings, lambda: self.watcher
+		)
 		self.layer = commandLayer.CommandLayer(self)
 		#: The newest describe or question, for a second press and the follow-up key.
 		self.lastRun: DescribeRun | None = None
 		#: The question dialog while one is open (asking before the picture is sent).
 		self.questionDialog: QuestionDialog | None = None
+		#: The watch G started, while it runs; the last change a watch or "what changed?" reported.
+		self.watching: watching.Watching | None = None
+		self.lastReport: watching.Report | None = None
 		post_sessionLockStateChanged.register(self._onSessionLockStateChanged)
 		if libraryStatus.ready and not screenState.isSecureScreen() and self.getSettings().warmUpOnStart:
 			self.describer.warmUp()
@@ -93,10 +120,23 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 			checkNotBlank=self._checkNotBlank,
 		)
 
+	def _makeVoiceQuestions(self) -> VoiceQuestions:
+		return VoiceQuestions(
+			self.describer.runner,
+			lambda fn: postToMainThread(fn),
+			self.getSettings,
+			getTranscriptionKey=self._getTranscriptionKey,
+			getLanguage=languageHandler.getLanguage,
+			recorderFactory=lambda: (self.recorderFactory or defaultRecorder)(),
+		)
+
 	def terminate(self):
 		try:
 			post_sessionLockStateChanged.unregister(self._onSessionLockStateChanged)
 			self.layer.leave()
+			watching.stopWatching(self, StopReason.TERMINATED)  # says nothing
+			# Speech given back at once: what the after-recording hook would do may never run now.
+			self.voiceInput.terminate()
 			self.speech.terminate()
 			# The worker first: nothing may be spoken or shown once NVDA is leaving.
 			if not self.describer.terminate(timeout=1.0):
@@ -134,6 +174,25 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		self._logBridge.addSecret(key)
 		return key
 
+	def _getTranscriptionKey(self, settings: Settings) -> str | None:
+		"""Worker thread: the speech-to-text server's key (its own, or the vision server's when both
+		have the same scheme, host and port; see apiKeys.transcriptionKey)."""
+		try:
+			key = apiKeys.transcriptionKey(
+				self.keyStore, settings.sttBaseUrl, settings.provider, settings.baseUrl
+			)
+		except ValueError:
+			return None
+		except KeyStoreUnavailable:
+			if isLoopbackHost(hostOf(settings.sttBaseUrl)):
+				# A server on this computer needs no key; one is only sent when the user saved one.
+				log.debugWarning("Vision Describer: the credential store could not be read; no key sent")
+				return None
+			raise
+		if key:
+			self._logBridge.addSecret(key)
+		return key
+
 	def _checkNotBlank(self, image) -> None:
 		check = self.checkNotBlank
 		if check is None:
@@ -163,24 +222,33 @@ class GlobalPlugin(globalPluginHandler.GlobalPlugin):
 		once, with its speech and its waiting tones, and nothing it would have opened opens (the
 		follow-up dialog a double press asked for is forgotten). The add-on's windows close: the
 		question dialog holds a picture not yet sent, and the follow-up dialog would otherwise wait
-		for an answer that was cancelled (its conversations are kept: D opens it again). Nothing is
+		for an answer that was cancelled (its conversations are kept: D opens it again). A watch stops
+		and says so in one sentence (it would otherwise be taken for still running); nothing else is
 		said: the lock screen speaks for itself."""
 		if not isNowLocked:
 			return
 		self.layer.leave()
+		if self.voiceInput.cancel():  # the recording is thrown away, speech given back, nothing said
+			log.info("Vision Describer: Windows was locked; the spoken question was thrown away")
 		closeQuestionDialog(self)
 		closeFollowUpDialog()
 		if self.lastRun is not None:
 			self.lastRun.openDialogWhenDone = False
 		if self.describer.cancel():
-			log.info("Vision Describer: Windows was locked; the description being made was cancelled")
+			log.info("Vision Describer: Windows was locked; the request being made was cancelled")
 			self.speech.silence()
 		else:
 			self.speech.stopWaiting()
+		# Last, so that its one sentence is not cut off with the description's speech.
+		watching.stopWatching(self, StopReason.LOCKED)
 
 	# --- The command layer --------------------------------------------------------------------------
 
 	def getScript(self, gesture):
+		if not self.layer.active:
+			escape = escapeWhileListening(self, gesture)
+			if escape is not None:
+				return escape
 		return self.layer.getScript(gesture, super().getScript)
 
 

@@ -24,8 +24,9 @@ bindings plus what the user added or removed), shown as NVDA shows them.
 
 Entering is a tone for the ear and a short braille message for the fingers (`layerBrailleText`).
 
-Letters kept free for commands being built elsewhere (`RESERVED_KEYS`): A asks aloud, G starts and
-stops watching, Shift+G says what changed. Until those commands exist the letters are unknown keys.
+Letters that belong to one command each (`RESERVED_KEYS`): A asks aloud, G starts and stops
+watching, Shift+G says what changed. No other command may take them; until its command exists, a
+letter is an unknown key.
 """
 
 import functools
@@ -56,7 +57,7 @@ LEAVE_LAYER_GESTURE = "kb:escape"
 CANCEL_COMMAND = "cancel"
 #: The command whose layer key the layer's braille message names.
 HELP_COMMAND = "layerHelp"
-#: Letters no command of the table may take: the voice and watching commands will.
+#: Letters only the command named here may take (the voice and watching commands).
 RESERVED_KEYS = {
 	"kb:a": "askAloud",
 	"kb:g": "startOrStopWatching",

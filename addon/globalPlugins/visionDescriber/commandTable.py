@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import addonHandler
 import scriptHandler
 
-from . import commandLayer, describeCommands, resultCommands, targets
+from . import commandLayer, describeCommands, resultCommands, targets, voiceCommands, watchCommands
 
 if TYPE_CHECKING:
 	from . import GlobalPlugin
@@ -146,6 +146,18 @@ COMMANDS: tuple[Command, ...] = (
 		handler=describeCommands.asksAbout(targets.SCREEN),
 	),
 	Command(
+		name="askAloud",
+		keys=("kb:a",),
+		# Translators: Command layer help: what the key does.
+		helpWord=_("ask aloud"),
+		description=_(
+			# Translators: Describes a command in NVDA's Input Gestures dialog.
+			"Asks a question aloud about what is on the screen: press, speak, and the answer is spoken. "
+			"Pressed while listening, stops listening"
+		),
+		handler=voiceCommands.askAloud,
+	),
+	Command(
 		name="repeatLastResult",
 		keys=("kb:r",),
 		# Translators: Command layer help: what the key does.
@@ -180,6 +192,26 @@ COMMANDS: tuple[Command, ...] = (
 		# Translators: Describes a command in NVDA's Input Gestures dialog.
 		description=_("Opens follow-up questions about the last description"),
 		handler=resultCommands.followUp,
+	),
+	Command(
+		name="startOrStopWatching",
+		keys=("kb:g",),
+		# Translators: Command layer help: what the key does.
+		helpWord=_("watch for changes, or stop"),
+		description=_(
+			# Translators: Describes a command in NVDA's Input Gestures dialog.
+			"Starts watching the screen and saying what changes; pressed again, stops watching"
+		),
+		handler=watchCommands.startOrStopWatching,
+	),
+	Command(
+		name="sayWhatChanged",
+		keys=("kb:shift+g",),
+		# Translators: Command layer help: what the key does.
+		helpWord=_("what changed"),
+		# Translators: Describes a command in NVDA's Input Gestures dialog.
+		description=_("Says what has changed on the screen since the last description"),
+		handler=watchCommands.sayWhatChanged,
 	),
 	Command(
 		name="cancel",

@@ -17,6 +17,12 @@ quickly, it describes again (the user is answered, by a description or by the er
 
 Asking first: `Describer.captureFirst` takes the picture before the question dialog opens, so the
 dialog can never cover the target; the question is then sent with that very picture.
+
+While watching (G), a describe or a question takes precedence: `watching.startJob` has the watch
+give way (its request is cancelled) and starts the describer's job once the worker is free; the
+watch goes on afterwards, from this answer's picture when it is of the watched area. The watch's own
+checks do not make the describer "busy" (`watching.describerBusy`). The question dialog keeps the
+watch waiting while it is open.
 """
 
 import time
@@ -31,7 +37,7 @@ from visionDescriberCore.conversation.transcript import plainAnswer
 from visionDescriberCore.describing import ImageSource, Session
 from visionDescriberCore.errors import Cancelled, ScreenCurtainOn, VisionDescriberError
 
-from . import questionDialog, resultCommands, screenState, targets
+from . import questionDialog, resultCommands, screenState, targets, watching
 from .commandLayer import doublePressSeconds
 from .speechOutput import ERROR_TONE, AnswerOutput
 
@@ -45,15 +51,20 @@ addonHandler.initTranslation()
 class DescribeRun:
 	"""One describe command, from the key press to its answer or error."""
 
-	#: Which command: the target kind for a describe ("navigator"), "ask:<kind>" for a question.
+	#: Which command: the target kind for a describe ("navigator"), "ask:<kind>" for a question,
+	#: "voice" for a spoken question (voiceCommands.py).
 	command: str
 	startedAt: float
-	target: targets.Target
+	#: What was captured; None for a question about the last conversation's picture.
+	target: targets.Target | None
 	session: Session | None = None
 	finished: bool = False
 	failed: bool = False
 	#: Pressed twice: open the follow-up dialog on this result when it has been heard.
 	openDialogWhenDone: bool = False
+	#: "Open the follow-up dialog after each description" applies (not to spoken questions, whose
+	#: point is to need no window).
+	offersDialog: bool = True
 	#: The error it ended with, and whether its sentence could be spoken (R says it otherwise).
 	error: VisionDescriberError | None = None
 	errorHeard: bool = True
@@ -123,15 +134,27 @@ def describe(plugin: "GlobalPlugin", kind: str) -> None:
 		return
 	if _busy(plugin):
 		return
-	target = _resolve(plugin, kind)
+	target = resolveTarget(plugin, kind)
 	if target is None:
 		return
 	run = DescribeRun(kind, now, target)
-	if not plugin.describer.describe(target.source, RunListener(plugin, run)):
+	listener = RunListener(plugin, run)
+
+	def start() -> bool:
+		return _started(run, plugin.describer.describe(target.source, listener))
+
+	if not watching.startJob(plugin, target, start, lambda: run.session):
 		plugin.speech.say(plugin.busySentence())
 		return
 	plugin.lastRun = run
 	plugin.layer.armRepeatWindow()
+
+
+def _started(run: DescribeRun, started: bool) -> bool:
+	"""A run the worker refused is over: nothing follows it up."""
+	if not started:
+		run.finished = run.failed = True
+	return started
 
 
 def _isDoublePress(plugin: "GlobalPlugin", run: DescribeRun, now: float) -> bool:
@@ -154,6 +177,8 @@ def _afterAnswer(plugin: "GlobalPlugin", run: DescribeRun) -> None:
 	if run.openDialogWhenDone:
 		resultCommands.openFollowUp(plugin, run.session)
 		return
+	if not run.offersDialog or run.target is None:
+		return
 	settings = plugin.getSettings()
 	if settings.openDialogAfterDescribe and (
 		settings.allowDialogOverFullscreen or not run.target.foregroundIsFullscreen
@@ -162,13 +187,13 @@ def _afterAnswer(plugin: "GlobalPlugin", run: DescribeRun) -> None:
 
 
 def _busy(plugin: "GlobalPlugin") -> bool:
-	if plugin.describer.busy:
+	if watching.describerBusy(plugin):  # a watch's own checks give way, so they do not count
 		plugin.speech.say(plugin.busySentence())
 		return True
 	return False
 
 
-def _resolve(plugin: "GlobalPlugin", kind: str) -> targets.Target | None:
+def resolveTarget(plugin: "GlobalPlugin", kind: str) -> targets.Target | None:
 	"""Main thread: the target, or None after saying why there is none."""
 	try:
 		target = targets.resolve(kind, plugin.getSettings())
@@ -195,10 +220,11 @@ def asksAbout(kind: str):
 def askAbout(plugin: "GlobalPlugin", kind: str) -> None:
 	if _busy(plugin):
 		return
-	target = _resolve(plugin, kind)
+	target = resolveTarget(plugin, kind)
 	if target is None:
 		return
-	if not plugin.describer.captureFirst(target.source, _Captured(plugin, target)):
+	captured = _Captured(plugin, target)
+	if not watching.startJob(plugin, target, lambda: plugin.describer.captureFirst(target.source, captured)):
 		plugin.speech.say(plugin.busySentence())
 
 
@@ -218,21 +244,19 @@ class _Captured:
 
 @blockAction.when(blockAction.Context.SECURE_MODE, blockAction.Context.WINDOWS_LOCKED)
 def _showQuestionDialog(plugin: "GlobalPlugin", target: targets.Target, source: ImageSource) -> None:
-	"""Not on a locked or secure desktop: NVDA says why, and nothing opens."""
+	"""Not on a locked or secure desktop: NVDA says why, and nothing opens. A watch waits while the
+	dialog is open (it covers the screen), and gives way to the question sent from it."""
 	closeQuestionDialog(plugin)
+	hold = watching.holdWhileDialogOpen(plugin)
 
 	def answered(question: str | None) -> None:
 		plugin.questionDialog = None
-		if question is None:
-			return
-		if plugin.describer.busy:
-			plugin.speech.say(plugin.busySentence())
-			return
-		run = DescribeRun(f"ask:{target.kind}", time.monotonic(), target)
-		if plugin.describer.describe(source, RunListener(plugin, run), question=question or None):
-			plugin.lastRun = run
-		else:
-			plugin.speech.say(plugin.busySentence())
+		try:
+			if question is not None:
+				_ask(plugin, target, source, question)
+		finally:
+			if hold is not None:
+				hold.release()
 
 	if target.kind == targets.SCREEN:
 		# Translators: The title of the dialog asking a question about the captured screen.
@@ -246,6 +270,21 @@ def _showQuestionDialog(plugin: "GlobalPlugin", target: targets.Target, source: 
 	gui.mainFrame.postPopup()
 
 
+def _ask(plugin: "GlobalPlugin", target: targets.Target, source: ImageSource, question: str) -> None:
+	if _busy(plugin):
+		return
+	run = DescribeRun(f"ask:{target.kind}", time.monotonic(), target)
+	listener = RunListener(plugin, run)
+
+	def start() -> bool:
+		return _started(run, plugin.describer.describe(source, listener, question=question or None))
+
+	if watching.startJob(plugin, target, start, lambda: run.session):
+		plugin.lastRun = run
+	else:
+		plugin.speech.say(plugin.busySentence())
+
+
 def closeQuestionDialog(plugin: "GlobalPlugin") -> None:
 	dialog, plugin.questionDialog = plugin.questionDialog, None
 	if dialog:
@@ -256,7 +295,10 @@ def closeQuestionDialog(plugin: "GlobalPlugin") -> None:
 
 
 def cancel(plugin: "GlobalPlugin") -> None:
-	cancelled = plugin.describer.cancel()
+	"""Stops what the worker is doing: a description, a question, or a spoken question being
+	recorded or transcribed (its speech is given back first, so "Cancelled" is heard)."""
+	cancelled = plugin.voiceInput.cancel()
+	cancelled = plugin.describer.cancel() or cancelled
 	plugin.speech.stopWaiting()
 	if cancelled:
 		plugin.speech.silence()  # the key press did it already in NVDA; a gesture from elsewhere may not

@@ -2,7 +2,7 @@
 
 It opens only after the capture, so it can never cover what is being described. It is modeless (NVDA
 keeps running while it is open); `onDone(question)` is called once, on the main thread, with the
-text typed when OK (or Enter) is pressed, or with None on Cancel, Escape or closing.
+text typed when OK (or Enter) is pressed, or with None on Cancel, Escape, closing or `dismiss()`.
 """
 
 from collections.abc import Callable
@@ -55,7 +55,9 @@ class QuestionDialog(wx.Dialog):
 		self._finish(None)
 
 	def dismiss(self) -> None:
-		"""Closes the dialog without asking (the plugin is terminating)."""
+		"""Closes the dialog without asking (another replaces it, Windows was locked, the plugin is
+		terminating); onDone(None) as for Cancel, so a watch waiting for the dialog goes on."""
 		if not self._done:
 			self._done = True
 			self.Destroy()
+			self._onDone(None)

@@ -1,6 +1,11 @@
 """The commands about what was already said, and the add-on itself: repeat, show and copy the last
 description, follow-up questions, settings, "is it ready".
 
+While watching (G), R says the newest of the last description and the last change the watch (or
+"what changed?") reported; D opens the follow-up dialog on the watch's latest picture and what it
+said (`watching.watchSession`), and the watch waits while the dialog is open, whichever way it
+opened.
+
 Handlers run on NVDA's main thread after the plugin's refusals and never touch the network: the last
 result is the describer's newest conversation, kept in memory. Repeat and copy use the answer's plain
 text (`transcript.plainAnswer`), the same the follow-up dialog shows and copies; repeat first says
@@ -24,6 +29,8 @@ from visionDescriberCore.conversation.transcript import plainAnswer
 from visionDescriberCore.describing import Session
 from visionDescriberCore.text.markdownHtml import markdownToHtml
 
+from . import watching
+
 if TYPE_CHECKING:
 	from . import GlobalPlugin
 
@@ -43,6 +50,11 @@ def repeatLastResult(plugin: "GlobalPlugin") -> None:
 	run = plugin.lastRun
 	if run is not None and run.error is not None and not run.errorHeard:
 		run.errorHeard = plugin.speech.say(run.error.sentence)
+		return
+	report = plugin.lastReport
+	if report is not None and (run is None or report.at >= run.startedAt):
+		# A watch report, or "what changed?", came after the last describe started: that is newest.
+		plugin.speech.say(plainAnswer(report.text))
 		return
 	session = _lastResult(plugin)
 	if session is not None:
@@ -80,8 +92,13 @@ def copyLastResult(plugin: "GlobalPlugin") -> None:
 
 def followUp(plugin: "GlobalPlugin") -> None:
 	run = plugin.lastRun
-	if run is not None and not run.finished and plugin.describer.busy:
+	if run is not None and not run.finished and watching.describerBusy(plugin):
 		run.openDialogWhenDone = True
+		return
+	watched = watching.watchSession(plugin)
+	if watched is not None:
+		# While watching: the latest picture the watch sent and what it said about it.
+		openFollowUp(plugin, watched)
 		return
 	if plugin.describer.lastSession is None:
 		# Said here, while the script runs, so that speech on demand says it too.
@@ -105,8 +122,10 @@ def openFollowUp(plugin: "GlobalPlugin", session: Session | None) -> None:
 
 @blockAction.when(blockAction.Context.SECURE_MODE, blockAction.Context.WINDOWS_LOCKED)
 def _showFollowUp(followUpDialog, plugin: "GlobalPlugin", session: Session | None) -> None:
-	"""Asked when the window would open: Windows may have been locked since the command."""
-	followUpDialog.showFollowUpDialog(plugin.describer, session, plugin.speech)
+	"""Asked when the window would open: Windows may have been locked since the command. A watch
+	waits while the dialog is open."""
+	followUpDialog.showFollowUpDialog(plugin.describer, session, plugin.speech, voice=plugin.voiceInput)
+	watching.holdWhileFollowUpOpen(plugin, followUpDialog)
 
 
 def conversationsChanged() -> None:

@@ -10,9 +10,9 @@ included, and panning the braille display), a window coming to the foreground (c
 follow-up dialog). `speech.extensions.pre_speechCanceled` tells us before every cancel. A cancel
 after an answer's first words is the user silencing it: the rest of that answer is not spoken
 (it still arrives, for repeat, show and the dialog), and its braille message is not pushed back
-once NVDA took it down. The next answer speaks normally. A cancel the add-on makes to speak
-something new (`cancelAndSay`, e.g. a voice question starting) is not the user's and silences
-nothing; neither is the cancel NVDA makes inside `speak` when speech was paused.
+once NVDA took it down. The next answer speaks normally. A cancel the add-on makes for itself
+(`cancelOwn`, a voice question starting; `cancelAndSay`, a newer report) is not the user's and
+silences nothing; neither is the cancel NVDA makes inside `speak` when speech was paused.
 
 Heard to its end: each phrase goes to the synthesizer with a `CallbackCommand` after it, which NVDA
 runs on the main thread when speech gets there. `AnswerOutput.whenHeard(callback)` calls back once
@@ -130,11 +130,16 @@ class SpeechOutput:
 		return heard
 
 	def cancelAndSay(self, text: str) -> None:
-		"""Cuts off what is being spoken to say text now (a voice question starting, a newer report).
+		"""Cuts off what is being spoken to say text now (a newer report).
 		Not the user's cancel: a streaming answer is not silenced by it."""
+		self.cancelOwn()
+		self.say(text)
+
+	def cancelOwn(self) -> None:
+		"""Cuts off what is being spoken because the add-on needs quiet (a voice question starts
+		listening, a newer watch report follows). Not the user's cancel: a streaming answer is not silenced by it."""
 		with self._ownSpeech():
 			speech.cancelSpeech()
-		self.say(text)
 
 	def error(self, error: VisionDescriberError) -> bool:
 		"""Says the error's sentence (the error tone when it cannot be heard); True when heard."""
@@ -159,6 +164,14 @@ class SpeechOutput:
 		self._waiting = True
 		if self._getSettings().progressTones:
 			tones.beep(*SENT_TONE)
+			self._scheduleWaitingTone()
+
+	def startWaiting(self) -> None:
+		"""Waiting for something other than the model (a spoken question being turned into words):
+		the soft waiting tones only, until `stopWaiting` or the next request."""
+		self.stopWaiting()
+		self._waiting = True
+		if self._getSettings().progressTones:
 			self._scheduleWaitingTone()
 
 	def stopWaiting(self) -> None:

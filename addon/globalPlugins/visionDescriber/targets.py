@@ -65,6 +65,8 @@ class Target:
 	foregroundRect: LTWH | None = None
 	#: Set on the worker after the grab: whether that window covered its whole monitor.
 	foregroundIsFullscreen: bool = field(default=False)
+	#: The object's rectangle, for a navigator, focus or foreground target (what `sameArea` compares).
+	rect: LTWH | None = None
 
 	@property
 	def isScreenCapture(self) -> bool:
@@ -153,7 +155,7 @@ def resolve(kind: str, settings: Settings) -> Target:
 	target = Target(kind, ImageSource(lambda: None, labelFor(kind)), foregroundRect)
 	if kind in (NAVIGATOR, FOCUS, FOREGROUND):
 		facts = readFacts(_objectFor(kind))
-		rect = objectRect(facts)
+		rect = target.rect = objectRect(facts)
 		target.source.context = prompts.objectContext(facts.name, facts.roleName, facts.appName)
 		tinySize, margin = settings.tinyTargetSize, settings.tinyTargetMargin
 
@@ -201,6 +203,15 @@ def _screenObject(target: Target, rect: LTWH) -> ScreenObject:
 		return capture.monitorContaining(left + width // 2, top + height // 2)
 
 	return ScreenObject(rect, grabRect, monitor)
+
+
+def sameArea(first: Target, second: Target) -> bool:
+	"""Whether two targets capture the same part of the screen: objects with the same rectangle
+	(the navigator on a window is that window), or both the monitor, or both the whole screen. (Two
+	monitor targets are taken as the same monitor: which monitor a point is on is asked on the worker.)"""
+	if first.rect is not None or second.rect is not None:
+		return first.rect == second.rect
+	return first.kind == second.kind and first.kind in (MONITOR, SCREEN)
 
 
 def _monitorPoint() -> tuple[int, int]:

@@ -11,13 +11,8 @@ worker and the same speech path; so does `captureFirst`, the picture taken befor
 question about it. A conversation is only changed on the main thread, when an answer
 has arrived, so a dialog showing it never sees a half-written turn.
 
-Picture size. Before preparing, the worker learns how the model uses pictures (`imaging.sizing`):
-from the model id for OpenAI and compatible servers, and for Ollama by asking the server once per
-server and model (`OllamaClient.describeGeometry`, kept until either changes). If Ollama cannot
-say, today's sizes apply and the reason goes to the log only; a server that cannot be reached at all
-is reported as the request would report it, without waiting twice. Where the server enlarges small
-pictures to a token floor, a small screen object is captured with its surroundings instead
-(`imaging.widening`) and the request says where the object is.
+The picture step (grab, blank guard, sizing for the model, widening) is `describingPictures`; the
+client's view of the settings and the copy of the conversation sent are `describingRequests`.
 """
 
 import logging
@@ -28,13 +23,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .cancellation import CancelToken
 from .clients import EndpointConfig, VisionClient, createClient
-from .clients.streaming import TextDelta
 from .conversation.conversation import Conversation, Session
 from .conversation.prompts import buildDescribePrompt, buildSystemPrompt
 from .conversation.resultCache import ResultCache
+from .describingPictures import PictureStep, prepareForSettings
+from .describingRequests import answerText, endpointConfigFor, requestFor
 from .errors import Cancelled, VisionDescriberError
-from .imaging.geometryCache import GeometryCache
-from .imaging.sizing import PicturePlan, geometryFromSettings, openaiDetailFor, planFor
+from .imaging.sizing import PicturePlan, geometryFromSettings, planFor
 from .jobs import JobRunner, Post
 from .media import ImageSource, PreparedImage, ScreenObject
 from .settings import Settings
@@ -45,9 +40,6 @@ if TYPE_CHECKING:  # the watch folder needs Pillow, which the plugin may not hav
 	from .watch.pipeline import Pipeline
 
 log = logging.getLogger("visionDescriber")
-
-#: Seconds Ollama keeps a model loaded when the user asked to keep it loaded: -1 means forever.
-KEEP_LOADED = -1
 
 
 class Listener(Protocol):
@@ -70,36 +62,6 @@ class CaptureListener(Protocol):
 	def onError(self, error: VisionDescriberError, session: Session | None) -> None: ...
 
 
-def endpointConfigFor(settings: Settings, apiKey: str | None) -> EndpointConfig:
-	"""The client's view of the user's settings (plus the key, which settings never hold)."""
-	return EndpointConfig(
-		provider=settings.provider,
-		baseUrl=settings.baseUrl,
-		model=settings.model,
-		apiKey=apiKey or None,
-		connectTimeout=float(settings.connectTimeout),
-		readTimeout=float(settings.readTimeout),
-		keepAlive=KEEP_LOADED if settings.keepModelLoaded else None,
-		maxTokens=settings.maxTokens or None,
-		imageDetail=openaiDetailFor(settings.provider, settings.model, settings.pictureDetail),
-		allowInsecureKey=settings.allowUnencryptedRemote,
-		think=settings.allowReasoning,
-		**_azureOptions(settings),
-	)
-
-
-def _azureOptions(settings: Settings) -> dict:
-	version = getattr(settings, "azureApiVersion", "")
-	return {"azureApiVersion": version} if version else {}
-
-
-def answerText(events: Iterator[Any]) -> Iterator[str]:
-	"""The answer's text deltas; reasoning ("thinking") is never spoken, so it is left out here."""
-	for event in events:
-		if isinstance(event, TextDelta):
-			yield event.text
-
-
 class Describer:
 	"""Owns the worker, the recent conversations and the result cache. Main-thread API."""
 
@@ -117,15 +79,13 @@ class Describer:
 		self._getApiKey = getApiKey
 		self._getLanguage = getLanguage
 		self._clientFactory = clientFactory
-		self._prepare = prepare or prepareForSettings
-		self._checkNotBlank = checkNotBlank or _defaultBlankCheck()
 		self.runner = JobRunner(post)
 		self.cache = ResultCache()
 		#: Used only on the worker (see _clientFor); closed at terminate.
 		self._client: VisionClient | None = None
 		self._clientIdentity: tuple | None = None
-		#: Worker only: what each (provider, server, model) does with pictures.
-		self._geometries = GeometryCache()
+		#: Worker only: grab, blank guard, sizing (asking Ollama through this client), widening.
+		self._pictures = PictureStep(self._clientFor, prepare, checkNotBlank)
 		self.sessions: list[Session] = []
 		# Warm-ups run beside the runner: loading a model can take minutes, and a describe pressed
 		# meanwhile must start (the server queues it behind the load), not be told "still describing".
@@ -162,7 +122,7 @@ class Describer:
 		session = Session(conversation, source)
 
 		def job(token: CancelToken) -> None:
-			image, position = self._capture(source, settings, token)
+			image, position = self._pictures.capture(source, settings, token)
 			prompt = promptWith(position)
 			cacheKey = None
 			if not question:
@@ -197,16 +157,25 @@ class Describer:
 
 		return self._submit(job, listener, session)
 
-	def addImage(self, session: Session, listener: Listener, question: str | None = None) -> bool:
-		"""Captures the same target again (a game screen that changed) into the same conversation."""
+	def addImage(
+		self,
+		session: Session,
+		listener: Listener,
+		question: str | None = None,
+		source: ImageSource | None = None,
+	) -> bool:
+		"""Captures the same target again (a game screen that changed) into the same conversation.
+		With `source`, that is captured instead (a spoken question's own picture); the session keeps
+		its target for later new images."""
 		settings = self._getSettings()
+		source = source or session.source
 		language = settings.effectiveLanguage(self._getLanguage())
 		prompt = (question or "").strip() or buildDescribePrompt(
 			settings.preset, settings.customPrompt, "", language
 		)
 
 		def job(token: CancelToken) -> None:
-			image, position = self._capture(session.source, settings, token)
+			image, position = self._pictures.capture(source, settings, token)
 			request = " ".join(part for part in (position, prompt) if part)
 			self._stream(session, request, image, settings, listener, token, isNew=False)
 
@@ -222,8 +191,8 @@ class Describer:
 		False when busy."""
 
 		def job(token: CancelToken) -> None:
-			image = self._grab(source, token)
-			held = source.holding(image, self._surroundings(source))
+			image = self._pictures.grab(source, token)
+			held = source.holding(image, self._pictures.surroundings(source))
 			token.raiseIfCancelled()
 			self._postLast(lambda: None if token.cancelled else listener.onCaptured(held))
 
@@ -250,7 +219,7 @@ class Describer:
 			policy=byName.fallbackPolicy,
 			streamAnswer=lambda request, token: answerText(self._clientFor(settings).stream(request, token)),
 			systemPrompt=buildSystemPrompt(language),
-			picturePlan=lambda token: self._planFor(settings, token),
+			picturePlan=lambda token: self._pictures.planFor(settings, token),
 		)
 
 	def terminate(self, timeout: float = 1.0) -> bool:
@@ -306,77 +275,6 @@ class Describer:
 
 	# --- On the worker ----------------------------------------------------------------------------
 
-	def _capture(
-		self, source: ImageSource, settings: Settings, token: CancelToken
-	) -> tuple[PreparedImage, str]:
-		"""The prepared picture, and a sentence saying where the object is when the capture was
-		widened around it ("" otherwise). The grab comes first, at the moment of the press, and a
-		blank one is refused before the server is asked anything."""
-		image = self._grab(source, token)
-		plan = self._planFor(settings, token)
-		position = ""
-		widened = self._widened(source, plan)
-		if widened is not None:
-			image, position = widened
-			token.raiseIfCancelled()
-		prepared = self._prepare(image, settings, plan)
-		token.raiseIfCancelled()
-		return prepared, position
-
-	def _grab(self, source: ImageSource, token: CancelToken) -> Any:
-		image = source.grab()
-		token.raiseIfCancelled()
-		if source.isScreenCapture:
-			self._checkNotBlank(image)
-		return image
-
-	def _planFor(self, settings: Settings, token: CancelToken) -> PicturePlan:
-		"""Worker: how pictures are sized for the model of these settings (may ask Ollama, once)."""
-		plan = planFor(
-			self._geometryFor(settings, token),
-			settings.pictureDetail,
-			settings.maxImageSide,
-			settings.provider,
-		)
-		token.raiseIfCancelled()
-		return plan
-
-	@staticmethod
-	def _widened(source: ImageSource, plan: PicturePlan) -> tuple[Any, str] | None:
-		"""A screen object captured again with its surroundings, where the server would enlarge a
-		small picture to a token floor anyway; None otherwise (files and the clipboard never)."""
-		screenObject = source.screenObject
-		if not (source.isScreenCapture and screenObject is not None and plan.floorTokens):
-			return None
-		from .imaging.capture import Rect
-		from .imaging.widening import widenAroundObject
-
-		widening = widenAroundObject(
-			Rect(*screenObject.rect), screenObject.screen(), plan.floorTokens, plan.geometry.floorBlock
-		)
-		if widening is None:
-			return None
-		log.debug("Capturing %s around the object at %s", widening.rect, screenObject.rect)
-		return screenObject.grab(widening.rect), widening.phrase
-
-	@staticmethod
-	def _surroundings(source: ImageSource) -> tuple[Any, Any] | None:
-		"""Worker, for `captureFirst`: the monitor that shows a screen object and its picture, taken
-		at the press with the object, so a capture widened around it later shows that same moment."""
-		screenObject = source.screenObject
-		if not source.isScreenCapture or screenObject is None:
-			return None
-		screen = screenObject.screen()
-		return screen, screenObject.grab(screen)
-
-	def _geometryFor(self, settings: Settings, token: CancelToken) -> Any:
-		"""Worker: the model's picture rule (None: today's sizes), see imaging.geometryCache."""
-		describe = None
-		if settings.provider == "ollama":
-			ask = getattr(self._clientFor(settings), "describeGeometry", None)
-			describe = (lambda: ask(token)) if ask is not None else None
-		return self._geometries.geometryFor(settings.provider, settings.baseUrl, settings.model, describe)
-
 	def _stream(
 		self,
 		session: Session,
@@ -388,18 +286,7 @@ class Describer:
 		isNew: bool,
 	) -> str:
 		# The request goes out with a copy: the kept conversation changes only on the main thread.
-		request = Conversation(
-			session.conversation.systemPrompt,
-			session.conversation.maxTurns,
-			session.conversation.maxHistoryChars,
-		)
-		for turn in session.conversation.turns:
-			(
-				request.addUserTurn(turn.text, turn.image, turn.earlierImages)
-				if turn.role == "user"
-				else request.addAssistantTurn(turn.text)
-			)
-		request.addUserTurn(prompt, image)
+		request = requestFor(session.conversation, prompt, image)
 		client = self._clientFor(settings)
 		try:
 			self._post(listener.onRequestSent)
@@ -491,33 +378,6 @@ class Describer:
 		"""A job's final report: delivered once the worker is free, so a listener may start the next
 		request (a follow-up question) straight from onAnswer or onError."""
 		self.runner.postWhenDone(fn)
-
-
-def prepareForSettings(image: Any, settings: Settings, plan: PicturePlan | None = None) -> PreparedImage:
-	"""Scales and encodes a captured image as the plan says; without a plan, as the settings say for a
-	model whose family is known from its name (OpenAI and compatible servers), else today's sizes."""
-	from .imaging.sizing import prepareWithPlan
-
-	if plan is None:
-		plan = planFor(
-			geometryFromSettings(settings.provider, settings.model),
-			settings.pictureDetail,
-			settings.maxImageSide,
-			settings.provider,
-		)
-	return prepareWithPlan(image, plan)
-
-
-def _defaultBlankCheck() -> Callable[[Any], None]:
-	"""The core's blank check, imported when first used (it needs Pillow, which the NVDA layer may
-	not have found; the plugin must still load and say so)."""
-
-	def check(image: Any) -> None:
-		from .imaging.blankDetection import checkNotBlank
-
-		checkNotBlank(image)
-
-	return check
 
 
 __all__ = [

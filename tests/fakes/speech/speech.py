@@ -1,8 +1,9 @@
 """Fake of NVDA's speech.speech: speech modes, cancelling and what the synthesizer still has to say.
 
 Mirrors NVDA 2024.4's source/speech/speech.py where the add-on depends on it:
-- `speak()` notifies `extensions.pre_speech`, then follows the speech mode (`getState().speechMode`):
-  off says nothing; beeps plays a beep instead (tones.beep); onDemand speaks only while a script
+- `speak()` first applies `extensions.filter_speechSequence`; a sequence the filter empties is not
+  spoken (recorded in `testing.filtered`). Then it notifies `extensions.pre_speech` and follows the
+  speech mode (`getState().speechMode`): off says nothing; beeps plays a beep instead (tones.beep); onDemand speaks only while a script
   marked `speakOnDemand=True` is running (`scriptHandler.getCurrentScript()`), so speech queued
   later (from wx.CallAfter or core.callLater) is dropped; talk speaks.
 - `cancelSpeech()` notifies `extensions.pre_speechCanceled` first, always; then returns at once if
@@ -62,6 +63,8 @@ class testing:
 	cutOff: list = []
 	#: Sequences the speech mode dropped (off, beeps, or on demand outside a speakOnDemand script).
 	dropped: list = []
+	#: Sequences `extensions.filter_speechSequence` emptied, as they were before the filter.
+	filtered: list = []
 
 	@staticmethod
 	def spoken() -> list[str]:
@@ -97,8 +100,11 @@ def setSpeechMode(newMode):
 def speak(speechSequence, symbolLevel=None, priority=None):
 	if priority is None:
 		priority = Spri.NORMAL
-	sequence = list(speechSequence)
+	original = list(speechSequence)
+	sequence = list(extensions.filter_speechSequence.apply(original))
 	if not sequence:
+		if original:
+			testing.filtered.append(original)
 		return
 	extensions.pre_speech.notify(speechSequence=sequence, symbolLevel=symbolLevel, priority=priority)
 	mode = _speechState.speechMode

@@ -12,8 +12,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core"))
 
 from clientHelpers import noThreadLeak  # noqa: E402, F401 - registers the fixture
-from pluginDriver import RED, pointNavigatorAt, showPicture, startPlugin, waitUntilPainted  # noqa: E402
+from pluginDriver import RED, configure, pointNavigatorAt, showPicture, startPlugin, waitUntilPainted  # noqa: E402
 from servers.fakeOllama import FakeOllama  # noqa: E402
+from servers.fakeTranscription import FakeTranscription  # noqa: E402
+from voiceDriver import Voice  # noqa: E402
+from voiceSamples import buildSamples, toolsMissing  # noqa: E402
+from watchDriver import Game  # noqa: E402
 
 
 @pytest.fixture
@@ -32,6 +36,15 @@ def started(nvdaGui, ollama, monkeypatch):
 	running.plugin.terminate()
 	# NVDA says "blank" for an empty message: the add-on never sends one.
 	assert not [text for text in ui.testing.messages if not text or text.isspace()]
+
+
+@pytest.fixture
+def game(started):
+	"""A game window in front, under NVDA's navigator, whose watch is driven check by check
+	(watchDriver.py)."""
+	running = Game(started)
+	yield running
+	running.close()
 
 
 @pytest.fixture
@@ -84,3 +97,26 @@ def clipboard(nvdaFakes, monkeypatch):
 	monkeypatch.setattr(imageSources, "readClipboardImage", state.readClipboardImage)
 	monkeypatch.setattr(explorerSelection, "selectedFiles", state.selectedFiles)
 	return state
+
+
+@pytest.fixture(scope="session")
+def voiceSamples(tmp_path_factory):
+	"""Spoken questions, noise and silence as WAV files (espeak-ng and sox; tests/core/voiceSamples.py)."""
+	missing = toolsMissing()
+	if missing:
+		pytest.fail(f"{' and '.join(missing)} missing: run scripts/setup-env (it installs them)")
+	return buildSamples(tmp_path_factory.mktemp("voice"))
+
+
+@pytest.fixture
+def stt(started):
+	"""A fake speech-to-text server (speaches' flavour) on 127.0.0.1, in the plugin's settings."""
+	with FakeTranscription("speaches") as server:
+		configure(sttBaseUrl=server.baseUrl)
+		yield server
+
+
+@pytest.fixture
+def voice(started, stt, voiceSamples):
+	"""The plugin with a fake microphone (voiceDriver.Voice)."""
+	return Voice(started, stt, voiceSamples)

@@ -51,7 +51,7 @@ def followUps(nvdaFakes, monkeypatch):
 
 	opened = []
 	stub = types.ModuleType("visionDescriber.followUpDialog")
-	stub.showFollowUpDialog = lambda describer, session, speechOutput: opened.append(session)
+	stub.showFollowUpDialog = lambda describer, session, speechOutput, voice=None: opened.append(session)
 	stub.closeFollowUpDialog = lambda: None
 	monkeypatch.setitem(sys.modules, "visionDescriber.followUpDialog", stub)
 	monkeypatch.setattr(visionDescriber, "followUpDialog", stub, raising=False)
@@ -256,19 +256,24 @@ def test_everyCommandLeavesTheLayerAnnounceReadyIncluded(recordingPlugin, monkey
 # --- Letters kept for the coming commands ----------------------------------------------------------------
 
 
-def test_theLettersForAskingAloudAndWatchingStayFree(started):
+def test_theLettersForAskingAloudAndWatchingAreTheirCommandsOnly(started):
 	import inputCore
 	import tones
 	from visionDescriber import commandLayer
 
-	reserved = {inputCore.normalizeGestureIdentifier(key) for key in commandLayer.RESERVED_KEYS}
-	assert reserved == {"kb:a", "kb:g", "kb:g+shift"}
-	used = {
-		inputCore.normalizeGestureIdentifier(key)
-		for key in commandLayer.layerGestures(started.plugin.commands)
+	reserved = {
+		inputCore.normalizeGestureIdentifier(key): name for key, name in commandLayer.RESERVED_KEYS.items()
 	}
-	assert not used & reserved
-	for key in commandLayer.RESERVED_KEYS:  # until those commands exist: an unknown key
-		assert execute("kb:NVDA+alt+v") and execute(key)
+	assert reserved == {"kb:a": "askAloud", "kb:g": "startOrStopWatching", "kb:g+shift": "sayWhatChanged"}
+	names = {command.name for command in started.plugin.commands}
+	for key, name in commandLayer.layerGestures(started.plugin.commands).items():
+		owner = reserved.get(inputCore.normalizeGestureIdentifier(key))
+		assert owner in (None, name), f"{key} is kept for {owner}, not {name}"
+	# A asks aloud (voiceCommands.py), G and Shift+G watch (watchCommands.py)
+	assert {"askAloud", "startOrStopWatching", "sayWhatChanged"} <= names
+	for key, name in commandLayer.RESERVED_KEYS.items():
+		if name in names:
+			continue
+		assert execute("kb:NVDA+alt+v") and execute(key)  # until its command exists: an unknown key
 		assert tones.testing.beeps[-1][:2] == commandLayer.UNKNOWN_KEY_TONE
 	assert started.spoken == []

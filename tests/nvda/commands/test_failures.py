@@ -92,6 +92,8 @@ COMMANDS = [
 	"showLastResult",
 	"copyLastResult",
 	"followUp",
+	"startOrStopWatching",
+	"sayWhatChanged",
 	"cancel",
 	"openSettings",
 	"layerHelp",

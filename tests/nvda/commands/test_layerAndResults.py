@@ -34,7 +34,7 @@ def followUps(nvdaFakes, monkeypatch):
 
 	opened = []
 	stub = types.ModuleType("visionDescriber.followUpDialog")
-	stub.showFollowUpDialog = lambda describer, session, speechOutput: opened.append(
+	stub.showFollowUpDialog = lambda describer, session, speechOutput, voice=None: opened.append(
 		(describer, session, speechOutput)
 	)
 	stub.closeFollowUpDialog = lambda: None

@@ -35,7 +35,7 @@ def followUps(nvdaFakes, monkeypatch):
 
 	opened = []
 	stub = types.ModuleType("visionDescriber.followUpDialog")
-	stub.showFollowUpDialog = lambda describer, session, speechOutput: opened.append(session)
+	stub.showFollowUpDialog = lambda describer, session, speechOutput, voice=None: opened.append(session)
 	stub.closeFollowUpDialog = lambda: None
 	monkeypatch.setitem(sys.modules, "visionDescriber.followUpDialog", stub)
 	monkeypatch.setattr(visionDescriber, "followUpDialog", stub, raising=False)

@@ -8,8 +8,9 @@ with a recording view and no window at all. It speaks only through the shared `S
 It owns the conversation shown, the recent conversations list (newest first), the history text (a
 copy of what the window shows, so Alt+L can say a line) and where the newest answer starts in it.
 Each question or new picture becomes an `Exchange` kept in the `ConversationMemory`, so it outlives
-the window. Everything runs on NVDA's main thread, except writing a saved file (see `saving`): its
-sentence comes back through `post` (wx.CallAfter in NVDA).
+the window. A spoken question ("Speak a question") is `spokenQuestions`' part; its words come back
+here through `send` as a typed question would. Everything runs on NVDA's main thread, except
+writing a saved file (see `saving`): its sentence comes back through `post` (wx.CallAfter in NVDA).
 """
 
 import threading
@@ -31,8 +32,10 @@ from visionDescriberCore.describing import Session
 from visionDescriberCore.errors import VisionDescriberError
 
 from ..speechOutput import SpeechOutput
+from ..voiceInput import VoiceInput
 from . import saving
 from .conversations import ConversationMemory, Exchange
+from .spokenQuestions import SpokenQuestions
 
 addonHandler.initTranslation()
 
@@ -104,8 +107,18 @@ def readyText() -> str:
 class FollowUpController:
 	"""The follow-up dialog's decisions; attach a view, then showSession."""
 
-	def __init__(self, memory: ConversationMemory, speechOutput: SpeechOutput, post: Post):
+	def __init__(
+		self,
+		memory: ConversationMemory,
+		speechOutput: SpeechOutput,
+		post: Post,
+		voice: VoiceInput | None = None,
+	):
 		self.memory = memory
+		#: Spoken questions (the plugin's); None: the dialog offers none.
+		self.voice = voice
+		#: The Speak a question button's part.
+		self.spoken = SpokenQuestions(self)
 		self.describer = memory.describer
 		self.speechOutput = speechOutput
 		self._post = post
@@ -188,8 +201,8 @@ class FollowUpController:
 			self.view.focusQuestion()
 			return
 		exchange = Exchange(self.memory, self.session, question, question, self.speechOutput)
-		if self._busy() or not self.describer.ask(self.session, question, exchange):
-			self._sayStillAnswering()
+		if self.busy() or not self.describer.ask(self.session, question, exchange):
+			self.sayStillAnswering()
 			return
 		self._started(exchange)
 
@@ -199,12 +212,14 @@ class FollowUpController:
 		intro = pictureIntro(self.session.source.label)
 		shownQuestion = f"{intro} {question}" if question else intro
 		exchange = Exchange(self.memory, self.session, question, shownQuestion, self.speechOutput)
-		if self._busy() or not self.describer.addImage(self.session, exchange, question or None):
-			self._sayStillAnswering()
+		if self.busy() or not self.describer.addImage(self.session, exchange, question or None):
+			self.sayStillAnswering()
 			return
 		self._started(exchange)
 
 	def stop(self) -> None:
+		if self.cancelSpokenQuestion():
+			return
 		exchange = self.memory.exchange
 		if exchange is None or not exchange.active:
 			# Translators: Spoken when Stop is pressed but no answer is on its way.
@@ -216,7 +231,10 @@ class FollowUpController:
 		self.view.showStatus(_("Stopped."))
 
 	def escape(self) -> None:
-		"""Escape stops an answer on its way; otherwise it closes the dialog."""
+		"""Escape throws away a spoken question being recorded or transcribed, stops an answer on its
+		way, or else closes the dialog."""
+		if self.cancelSpokenQuestion():
+			return
 		exchange = self.memory.exchange
 		if exchange is not None and exchange.active:
 			self.stop()
@@ -267,12 +285,30 @@ class FollowUpController:
 			# Moving the caret in a field that already has the focus is not announced: say the line.
 			self.speechOutput.say(self._historyText[index:].split("\n", 1)[0])
 
+	# --- Spoken questions (spokenQuestions.py) -----------------------------------------------------
+
+	def speakQuestion(self) -> None:
+		"""Speak a question: starts listening, or, pressed while listening, stops and keeps what was said."""
+		self.spoken.speak()
+
+	def cancelSpokenQuestion(self) -> bool:
+		return self.spoken.cancel()
+
+	def closing(self) -> None:
+		"""The window is closing: a spoken question it started is thrown away, quietly."""
+		self.spoken.forget()
+
 	# --- The answer on its way --------------------------------------------------------------------
 
-	def _busy(self) -> bool:
+	@staticmethod
+	def readyStatus() -> str:
+		return readyText()
+
+	def busy(self) -> bool:
+		"""An answer is on its way, or the worker is busy."""
 		return self.memory.exchange is not None or self.describer.busy
 
-	def _sayStillAnswering(self) -> None:
+	def sayStillAnswering(self) -> None:
 		# Translators: Spoken when a question is sent while an answer is still on its way.
 		self.speechOutput.say(_("Still answering..."))
 

@@ -139,6 +139,8 @@ class FollowUpDialog(wx.Dialog):
 		buttons = guiHelper.ButtonHelper(wx.HORIZONTAL)
 		# Translators: Sends the question (Enter in the question field does the same).
 		self.sendButton = buttons.addButton(self, label=_("&Send"))
+		# Translators: Listens for a question spoken into the microphone; pressed again, stops listening.
+		self.speakButton = buttons.addButton(self, label=_("S&peak a question"))
 		# Translators: Stops the answer that is on its way (Escape does the same).
 		self.stopButton = buttons.addButton(self, label=_("S&top"))
 		# Translators: Takes a new picture of the same target into this conversation.
@@ -150,6 +152,7 @@ class FollowUpDialog(wx.Dialog):
 		# Translators: Closes the follow-up dialog.
 		self.closeButton = buttons.addButton(self, id=wx.ID_CLOSE, label=_("&Close"))
 		self.sendButton.Bind(wx.EVT_BUTTON, lambda event: controller.send(self.question.GetValue()))
+		self.speakButton.Bind(wx.EVT_BUTTON, lambda event: controller.speakQuestion())
 		self.stopButton.Bind(wx.EVT_BUTTON, lambda event: controller.stop())
 		self.newImageButton.Bind(wx.EVT_BUTTON, lambda event: controller.newImage(self.question.GetValue()))
 		self.copyButton.Bind(wx.EVT_BUTTON, lambda event: controller.copyAnswer())
@@ -281,5 +284,6 @@ class FollowUpDialog(wx.Dialog):
 		event.Skip()
 
 	def onClose(self, event: wx.CloseEvent) -> None:
+		self.controller.closing()
 		self._onClosed(self)
 		self.Destroy()

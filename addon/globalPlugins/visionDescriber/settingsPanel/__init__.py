@@ -9,7 +9,8 @@ What lives here:
 - one module per section, top to bottom: `serverSection` (provider, address, model, the server's
   model list), `keySection` (the stored API key, a new key, plain-http permission), `connectionTest`
   (the Test connection button), `descriptionsSection`, `imageSection`, `feedbackSection` (speech and
-  feedback), `loadingSection` (loading and timeouts);
+  feedback), `voiceSection` (voice questions: the speech-to-text server and its key, what a spoken
+  question does), `loadingSection` (loading and timeouts);
 - `serverAccess`: what the plugin gives the panel (`PanelServices`), the key a server call may use,
   and how a failure is spoken and logged without the key.
 

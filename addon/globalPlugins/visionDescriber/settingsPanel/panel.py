@@ -37,6 +37,8 @@ from .keySection import KeySection
 from .loadingSection import LoadingSection
 from .serverAccess import PanelServices
 from .serverSection import ServerSection
+from .voiceSection import VoiceSection
+from .watchingSection import WatchingSection
 
 addonHandler.initTranslation()
 
@@ -53,6 +55,8 @@ SECTIONS: tuple[type[Section], ...] = (
 	DescriptionsSection,
 	ImageSection,
 	FeedbackSection,
+	WatchingSection,
+	VoiceSection,
 	LoadingSection,
 )
 

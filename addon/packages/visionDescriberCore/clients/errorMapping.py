@@ -38,7 +38,6 @@ class ErrorInfo:
 	type: str | None = None
 	param: str | None = None
 	isHtml: bool = False
-	isJson: bool = False
 
 	def haystack(self) -> str:
 		return " ".join(
@@ -48,17 +47,15 @@ class ErrorInfo:
 
 def _fromObject(obj: Any) -> ErrorInfo:
 	if isinstance(obj, list):
-		return _fromObject(obj[0]) if obj else ErrorInfo(isJson=True)
+		return _fromObject(obj[0]) if obj else ErrorInfo()
 	if not isinstance(obj, dict):
-		return ErrorInfo(message=str(obj), isJson=True)
+		return ErrorInfo(message=str(obj))
 	error = obj.get("error", obj)
-	if isinstance(error, str):
-		return ErrorInfo(message=error, isJson=True)
 	if not isinstance(error, dict):
-		return ErrorInfo(message=str(error), isJson=True)
+		# Ollama's {"error": "<string>"}, or an odd shape: its text is all there is to classify.
+		return ErrorInfo(message=str(error))
+	# A dict or list message (FastAPI's validation errors) is searched as text like any other.
 	message = error.get("message") or error.get("msg") or error.get("detail") or ""
-	if isinstance(message, dict | list):
-		message = json.dumps(message)
 	code = error.get("code")
 	if not isinstance(code, str | int) or isinstance(code, bool):
 		code = None
@@ -69,7 +66,6 @@ def _fromObject(obj: Any) -> ErrorInfo:
 		code=code,
 		type=errorType if isinstance(errorType, str) else None,
 		param=param if isinstance(param, str) else None,
-		isJson=True,
 	)
 
 
@@ -103,8 +99,6 @@ def retryAfterSeconds(headers: Mapping[str, str]) -> float | None:
 	try:
 		when = email.utils.parsedate_to_datetime(value)
 	except (TypeError, ValueError):
-		return None
-	if when is None:
 		return None
 	return max(0.0, when.timestamp() - time.time())
 
@@ -244,7 +238,8 @@ def _errorFromStatus(
 	if status == 402:
 		return QuotaExceeded(detail=detail)
 	if status == 429:
-		if _mentions(info.haystack(), _QUOTA_HINTS) or info.code == "insufficient_quota":
+		# The haystack holds the code too, so OpenAI's code "insufficient_quota" is a quota hint.
+		if _mentions(info.haystack(), _QUOTA_HINTS):
 			return QuotaExceeded(detail=detail)
 		return RateLimited(retryAfterSeconds(headers), detail=detail)
 	if info.isHtml:
@@ -260,17 +255,11 @@ def mapStreamFailure(
 ) -> VisionDescriberError:
 	"""An error the server put inside a stream whose HTTP status was 200; reason: its message made
 	safe to speak, so that a failure no rule knows (Ollama running out of memory) is still told."""
-	info = ErrorInfo(message=failure.message, code=failure.code, type=failure.type, isJson=True)
+	info = ErrorInfo(message=failure.message, code=failure.code, type=failure.type)
 	haystack = info.haystack()
-	status = failure.code if isinstance(failure.code, int) and 400 <= failure.code <= 599 else None
-	if status is None:
-		if info.code == "rate_limit_exceeded" or "rate limit" in haystack:
-			status = 429
-		elif _mentions(haystack, _QUOTA_HINTS):
-			status = 402
-	if status is not None:
+	if isinstance(failure.code, int) and 400 <= failure.code <= 599:
 		return mapHttpError(
-			status,
+			failure.code,
 			info,
 			{},
 			provider=provider,
@@ -279,6 +268,11 @@ def mapStreamFailure(
 			detail=detail,
 			reason=reason,
 		)
+	# What a 402 or a 429 would say: a quota first, since a rate-limit message may also name the quota.
+	if _mentions(haystack, _QUOTA_HINTS):
+		return QuotaExceeded(detail=detail)
+	if info.code == "rate_limit_exceeded" or "rate limit" in haystack:
+		return RateLimited(None, detail=detail)
 	return _errorFromHints(haystack, model, detail) or ServerError(None, detail=detail, reason=reason)
 
 

@@ -21,15 +21,15 @@ class LineSplitter:
 		self._first = True
 
 	def feed(self, data: bytes) -> list[str]:
-		if not data:
-			return []
 		self._buffer += data
-		if b"\n" not in data:
-			if len(self._buffer) > self._maxLineBytes:
-				raise UnexpectedResponse(detail=f"a line longer than {self._maxLineBytes} bytes")
-			return []
-		*complete, rest = self._buffer.split(b"\n")
-		self._buffer = bytearray(rest)
+		complete: list[bytearray] = []
+		if b"\n" in data:
+			*complete, rest = self._buffer.split(b"\n")
+			self._buffer = bytearray(rest)
+		# Checked after every read, so an unfinished line never grows past the limit, whatever the
+		# chunking (a long tail after the last newline of a read included).
+		if len(self._buffer) > self._maxLineBytes:
+			raise UnexpectedResponse(detail=f"a line longer than {self._maxLineBytes} bytes")
 		return [self._decode(line) for line in complete]
 
 	def finish(self) -> list[str]:
@@ -92,9 +92,10 @@ class ThinkTagSplitter:
 		if self._state == self._INSIDE:
 			end = self._pending.find(_CLOSE_TAG)
 			if end < 0:
-				# Keep a tail that could be the start of "</think>".
+				# Keep a tail that could be the start of "</think>" (a shorter text is all tail: the
+				# slice is then empty).
 				keep = len(_CLOSE_TAG) - 1
-				safe = self._pending[:-keep] if len(self._pending) > keep else ""
+				safe = self._pending[:-keep]
 				if safe:
 					events.append(ReasoningDelta(safe))
 					self._pending = self._pending[len(safe) :]
@@ -112,12 +113,11 @@ class ThinkTagSplitter:
 		return events
 
 	def finish(self) -> list[TextDelta | ReasoningDelta]:
+		"""What was held back: text that only looked like the start of a tag, or the tail of an unclosed
+		block. (After the block and in the answer nothing is ever held back.)"""
 		pending, self._pending = self._pending, ""
-		if not pending:
-			return []
-		if self._state == self._START:
-			self._state = self._ANSWER
-			return [TextDelta(pending)] if pending.strip() else []
+		if self._state == self._START and pending.strip():
+			return [TextDelta(pending)]
 		if self._state == self._INSIDE:
 			return [ReasoningDelta(pending)]
 		return []

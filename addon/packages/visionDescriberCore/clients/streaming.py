@@ -121,7 +121,6 @@ class NdjsonChatParser:
 		self._lines = LineSplitter()
 		self._think = ThinkTagSplitter()
 		self.finished = False
-		self.sawAnything = False
 
 	def feed(self, data: bytes) -> list[ParserEvent]:
 		events: list[ParserEvent] = []
@@ -144,7 +143,6 @@ class NdjsonChatParser:
 		obj = _parseJson(line, "A line of the stream")
 		if not isinstance(obj, dict):
 			raise UnexpectedResponse(detail=f"A line of the stream is not an object: {_trimmed(line)!r}")
-		self.sawAnything = True
 		if obj.get("error"):
 			return [_failureFrom(obj["error"], line)]
 		events: list[ParserEvent] = []
@@ -257,7 +255,6 @@ class SseChatParser:
 		eventName = self._eventName
 		if data.strip() == "[DONE]":
 			self._dataLines, self._eventName = [], ""
-			self.sawAnything = True
 			return [*self._think.finish(), self._finished()]
 		try:
 			obj = json.loads(data)
@@ -318,7 +315,6 @@ class SseChatParser:
 			obj = obj[0]  # Gemini's compatibility endpoint wraps errors in a list
 		if not isinstance(obj, dict):
 			raise UnexpectedResponse(detail=f"The body is not a chat completion: {_trimmed(stripped)!r}")
-		self.sawAnything = True
 		events = self._chunk(obj, stripped)
 		if any(isinstance(event, StreamFailure) for event in events):
 			return events

@@ -32,8 +32,7 @@ def blankness(image: Image.Image, tolerance: int = TOLERANCE) -> tuple[bool, boo
 	if image.mode not in ("RGB", "L"):
 		image = image.convert("RGB")
 	total = image.width * image.height
-	if total == 0:
-		return True, True, 0
+	# An empty image needs no case of its own: its histogram is all zeros, so it comes out blank.
 	histogram = image.histogram()
 	dominant: list[int] = []
 	strayPerChannel: list[int] = []
@@ -44,26 +43,24 @@ def blankness(image: Image.Image, tolerance: int = TOLERANCE) -> tuple[bool, boo
 		strayPerChannel.append(total - sum(counts[max(0, mode - tolerance) : mode + tolerance + 1]))
 	allowance = min(MAX_STRAY_PIXELS, total // STRAY_PIXELS_PER)
 	# A pixel can stray in one channel or in all of them: the worst channel is a lower bound on the
-	# stray pixels, the sum an upper bound. Only between the two is an exact count needed.
+	# stray pixels, exact when no other channel has any. Beyond the allowance it already says "content";
+	# within it, pixels straying in several channels are counted exactly (a few white specks on black
+	# are that many pixels, not three times as many).
 	stray = max(strayPerChannel)
-	if stray <= allowance < sum(strayPerChannel):
+	if stray <= allowance and stray != sum(strayPerChannel):
 		stray = _exactStrayPixels(image, dominant, tolerance)
-	elif stray <= allowance:
-		stray = sum(strayPerChannel)
 	blank = stray <= allowance
 	black = blank and max(dominant) <= BLACK_LEVEL
 	return blank, black, stray
 
 
 def _exactStrayPixels(image: Image.Image, dominant: list[int], tolerance: int) -> int:
-	reference = Image.new(image.mode, image.size, tuple(dominant) if len(dominant) > 1 else dominant[0])
-	difference = ImageChops.difference(image, reference)
-	if difference.mode != "L":
-		channels = difference.split()
-		difference = channels[0]
-		for channel in channels[1:]:
-			difference = ImageChops.lighter(difference, channel)
-	return sum(difference.histogram()[tolerance + 1 :])
+	"""Pixels further than tolerance from the dominant colour in their furthest channel. Only an RGB
+	image gets here: a one-channel image's count is always exact already."""
+	reference = Image.new("RGB", image.size, tuple(dominant))
+	red, green, blue = ImageChops.difference(image, reference).split()
+	furthest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
+	return sum(furthest.histogram()[tolerance + 1 :])
 
 
 def isBlank(image: Image.Image) -> bool:

@@ -339,6 +339,8 @@ class MarkdownStripper:
 			protected.append(text)
 			return chr(_PLACEHOLDER_BASE + len(protected) - 1)
 
+		# A private-use character already in the text would be read back as a placeholder: protect it too.
+		line = _PLACEHOLDER.sub(lambda m: protect(m.group(0)), line)
 		line = _ESCAPE.sub(lambda m: protect(m.group(1)), line)
 		line = _CODE_SPAN.sub(lambda m: protect(_trimCodeSpan(m.group(2))), line)
 		line = line.replace("`", "")

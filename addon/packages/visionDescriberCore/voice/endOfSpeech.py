@@ -44,7 +44,6 @@ MAX_LENGTH = "maxLength"
 #: Events after which the detector takes no more audio: the recording should stop.
 STOPS = (SPEECH_ENDED, DIGITAL_SILENCE, NO_SPEECH, MAX_LENGTH)
 
-_SILENT_DB = -120.0
 _FULL_SCALE_ENERGY = 32768.0 * 32768.0
 _sumOfSquares = getattr(math, "sumprod", None)  # Python 3.12+; NVDA 2025.x has 3.11
 
@@ -85,7 +84,9 @@ class EndOfSpeechDetector:
 		self._pending = b""
 		self._frames = 0
 		self._calibration: list[float] = []
-		self._calibrationFrames = max(1, round(options.calibrationSeconds / self._frameSeconds))
+		# No max(1, ...) for these two: a count of 0 acts as 1 (the first frame calibrates either way,
+		# and the first frame after the start ends the speech either way).
+		self._calibrationFrames = round(options.calibrationSeconds / self._frameSeconds)
 		self._recent: deque[float] = deque(
 			maxlen=max(5, round(options.noiseWindowSeconds / self._frameSeconds))
 		)
@@ -93,7 +94,7 @@ class EndOfSpeechDetector:
 			maxlen=max(1, round(options.onsetWindowSeconds / self._frameSeconds))
 		)
 		self._minSpeechFrames = max(1, round(options.minSpeechSeconds / self._frameSeconds))
-		self._endFrames = max(1, round(options.endSilenceSeconds / self._frameSeconds))
+		self._endFrames = round(options.endSilenceSeconds / self._frameSeconds)
 		self.noiseDb: float | None = None
 		#: Frame index where speech started, and the index after the last frame that was not a pause.
 		self._speechStart: int | None = None
@@ -147,7 +148,6 @@ class EndOfSpeechDetector:
 		for start in range(0, whole, self._frameBytes):
 			self._frame(data[start : start + self._frameBytes], events)
 			if self.done:
-				self._pending = b""
 				break
 		return events
 
@@ -197,7 +197,6 @@ class EndOfSpeechDetector:
 			self._speechStart = voicedInWindow[0]
 			self._lastVoicedEnd = index + 1
 			self._voicedFrames = len(voicedInWindow)
-			self._onset.clear()
 			events.append(DetectorEvent(SPEECH_STARTED, self._speechStart * self._frameSeconds))
 
 	def _listenForEnd(self, index: int, level: float, events: list[DetectorEvent]) -> None:
@@ -225,17 +224,15 @@ class EndOfSpeechDetector:
 
 def _levelDb(frame: bytes) -> float:
 	samples = samplesOf(frame)
-	if not samples:
-		return _SILENT_DB
 	if _sumOfSquares is not None:
 		energy = _sumOfSquares(samples, samples)
 	else:
 		energy = sum(map(operator.mul, samples, samples))
-	if energy <= 0:
-		return _SILENT_DB
+	if not energy:
+		return -math.inf  # exact zeros: below any floor
 	return 10.0 * math.log10(energy / len(samples) / _FULL_SCALE_ENERGY)
 
 
 def _percentile(values, fraction: float) -> float:
 	ordered = sorted(values)
-	return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+	return ordered[int(len(ordered) * fraction)]  # fraction < 1

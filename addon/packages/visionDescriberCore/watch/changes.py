@@ -34,7 +34,7 @@ from ..i18n import _
 from ..imaging.blankDetection import checkNotBlank
 from ..media import PreparedImage
 from ..text.narration import narrate
-from .changeDetection import decodePrepared, frameOfPrepared, practicallyIdentical
+from .changeDetection import decodePrepared, frameOf, practicallyIdentical
 from .markerGate import MarkerGate, removeMarker
 from .watchPrompts import comparePrompt
 
@@ -78,6 +78,9 @@ class Comparison:
 	identical: bool
 	after: PreparedImage | None = None  # the picture now, as it is sent
 	before: PreparedImage | None = None  # the earlier picture, re-prepared, when both are sent
+	#: The picture now at a whole picture's size: what the conversation keeps, so the next "what
+	#: changed?" and follow-up questions see it as a describe would have sent it.
+	kept: PreparedImage | None = None
 
 
 def compare(
@@ -89,11 +92,17 @@ def compare(
 	"""Worker: are the pictures practically identical, and if not, what is sent. prepare(image,
 	pictures) scales and encodes as a describe does, each of `pictures` at a share of one picture."""
 	afterAlone = prepare(afterImage, 1)
-	if practicallyIdentical(frameOfPrepared(before), frameOfPrepared(afterAlone)):
+	earlier = decodePrepared(before)
+	# The earlier picture may have been sent smaller (as one of two pictures, or for another model):
+	# compare at its size, so only a change on the screen counts, never a change of size.
+	now = decodePrepared(afterAlone)
+	if now.size != earlier.size:
+		now = now.resize(earlier.size, Image.Resampling.BILINEAR)
+	if practicallyIdentical(frameOf(earlier), frameOf(now)):
 		return Comparison(True)
 	if not severalImages:
-		return Comparison(False, afterAlone)
-	return Comparison(False, prepare(afterImage, 2), prepare(decodePrepared(before), 2))
+		return Comparison(False, afterAlone, kept=afterAlone)
+	return Comparison(False, prepare(afterImage, 2), prepare(earlier, 2), kept=afterAlone)
 
 
 def compareRequest(systemPrompt: str, said: str, comparison: Comparison, language: str = "") -> Conversation:
@@ -162,7 +171,7 @@ def askWhatChanged(pipeline: Any, session: Any, listener: Any, options: Any) -> 
 			text = nothingImportantSentence()
 			runner.post(lambda: None if token.cancelled else listener.onPhrase(text))
 		turn = request.turns[-1]
-		remember = functools.partial(_remember, session, turn, text, listener)
+		remember = functools.partial(_remember, session, turn, comparison.kept, text, listener)
 		runner.postWhenDone(lambda: None if token.cancelled else remember())
 
 	return runner.submit(functools.partial(_guarded, job, runner, listener, session))
@@ -177,9 +186,9 @@ def _withoutMarker(onPhrase: Callable[[str], None]) -> Callable[[str], None]:
 	return speak
 
 
-def _remember(session: Any, turn: Any, text: str, listener: Any) -> None:
+def _remember(session: Any, turn: Any, kept: PreparedImage, text: str, listener: Any) -> None:
 	"""Main thread: the new picture and the answer join the session, so follow-ups see them."""
-	session.conversation.addUserTurn(turn.text, turn.image, turn.earlierImages)
+	session.conversation.addUserTurn(turn.text, kept, turn.earlierImages)
 	session.conversation.addAssistantTurn(text)
 	listener.onAnswer(session, text)
 
