@@ -298,6 +298,7 @@ def test_flatShareSamplesLargePicturesWithoutSmoothing():
 	assert flatShare(columns([BLACK, WHITE] * 128 + [BLACK])) == pytest.approx(1 / 255)
 	# 3 x 1000: sampled at two columns (the first and the last), never narrowed to one.
 	assert flatShare(columns([BLACK, WHITE, WHITE], height=1000)) == 0.0
+	assert flatShare(Image.new("RGB", (3000, 1), (9, 9, 9))) == 1.0  # sampled at one row, not none
 	wide = interfaceCrop().resize((3000, 40), Image.Resampling.NEAREST)
 	assert flatShare(wide) == flatShare(wide.resize((256, 3), Image.Resampling.NEAREST))
 
@@ -379,9 +380,11 @@ def test_defaultsAndSizesThatCannotBe():
 	assert (tiny.width, tiny.height) == (2, 2)
 	for empty in ((0, 5), (5, 0)):
 		with pytest.raises(ValueError):
-			prepareImage(Image.new("RGB", empty), LOCAL)
+			prepareImage(Image.new("RGB", empty), LOCAL, size=(10, 10))
 		with pytest.raises(ValueError):
 			prepareImage(image, LOCAL, size=empty)
+	for least in ((1, 1), (1, 5), (5, 1)):
+		assert prepareImage(image, LOCAL, size=least).width == least[0]
 
 
 # --- Real screenshots ---------------------------------------------------------------------------

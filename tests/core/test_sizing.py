@@ -2,6 +2,9 @@
 OpenAI's detail, and (property-based, with hypothesis) that no size of picture ever makes it exceed
 a family's limits or enlarge a picture more than twice."""
 
+import copy
+import dataclasses
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +21,7 @@ from visionDescriberCore.imaging.sizing import (
 	TOKEN_BUDGETS,
 	PicturePlan,
 	chooseSize,
+	geometryFromSettings,
 	levelFromLegacyDetail,
 	openaiDetailFor,
 	planFor,
@@ -222,3 +226,98 @@ def test_openai_detail_follows_picture_detail(provider, model, details):
 def test_low_detail_tokens_are_the_base():
 	plan = PicturePlan(geometryFromModelId("gpt-4o", "openai"), FAST, None, "openai")
 	assert plan.openaiDetail == "low" and plan.tokensFor(*plan.sizeFor(1920, 1080)) == 85
+
+
+# --- Edges: budgets met exactly, thresholds, strips and the user's long side ---------------------
+
+QWEN3_COMPATIBLE = rules.qwenVl("qwen3-vl", rules.COMPATIBLE, 16)
+
+
+def test_each_budget_is_spent_up_to_its_last_token():
+	assert chooseSize(QWEN_OLD, 800, 600, FAST) == (560, 420)  # 20 x 15 blocks: 300 tokens exactly
+	assert QWEN_OLD.tokens(560, 420) == 300
+	assert chooseSize(QWEN_OLD, 4843, 838, FAST) == (1176, 196)
+	assert QWEN_OLD.tokens(1176, 196) == 294 and QWEN_OLD.tokens(1204, 196) == 301  # a block wider: over
+	assert chooseSize(QWEN3_COMPATIBLE, 2429, 991, BALANCED) == (1600, 640)
+	assert QWEN3_COMPATIBLE.tokens(1600, 640) == 1000
+	assert chooseSize(QWEN3_COMPATIBLE, 4843, 838, BALANCED) == (2432, 416)
+	assert QWEN3_COMPATIBLE.tokens(2432, 416) == 988 and QWEN3_COMPATIBLE.tokens(2464, 416) == 1001
+
+
+def test_balanced_keeps_1344x756_legible_and_pays_at_most_1500():
+	# A 1366x768 screen goes whole: keeping 1344x756 of it legible costs as many blocks.
+	assert chooseSize(QWEN_OLD, 1366, 768, BALANCED) == (1366, 768)
+	assert chooseSize(QWEN_OLD, 4843, 838, BALANCED) == (2436, 420)
+	assert QWEN_OLD.tokens(2436, 420) == 1305 and QWEN_OLD.tokens(2464, 420) == 1320
+	o4 = geometryFromModelId("o4-mini", "openai")
+	assert chooseSize(o4, 334, 4295, BALANCED) == (256, 3488)
+	assert o4.tokens(256, 3488) == 1500  # the ceiling exactly
+	nano = geometryFromModelId("gpt-4.1-nano", "openai")
+	assert chooseSize(nano, 4843, 838, BALANCED) == (1920, 320)
+	assert nano.tokens(1920, 320) == 1476 and nano.tokens(1952, 320) == 1501
+
+
+def test_enlarging_to_exactly_512_pixels_or_the_users_long_side():
+	gemma = rules.gemma3(OLLAMA_GO)
+	assert chooseSize(gemma, 256, 100, FAST) == (512, 200)
+	assert chooseSize(gemma, 257, 100, FAST) == (257, 100)
+	assert chooseSize(gemma, 32, 32, FAST, maxSide=64) == (64, 64)
+	assert chooseSize(gemma, 32, 32, FAST, maxSide=63) == (32, 32)
+	# A picture exactly at the user's long side goes whole.
+	assert chooseSize(QWEN_OLD, 300, 200, FAST, maxSide=300) == (300, 200)
+	assert chooseSize(gemma, 1920, 1080, FAST, maxSide=64) == (64, 64)
+	assert chooseSize(gemma, 1, 9000, FAST, maxSide=64) == (1, 64)
+	# Under one block: the picture at the user's long side, for the server to round.
+	assert chooseSize(QWEN_OLD, 1920, 1080, FAST, maxSide=10) == (10, 6)
+
+
+def test_strips_keep_their_one_pixel_side():
+	gemma4 = rules.gemma4(OLLAMA_GO)
+	assert chooseSize(gemma4, 9000, 1, FAST) == (282, 1)
+	assert chooseSize(gemma4, 1, 9000, FAST) == (1, 282)
+	assert chooseSize(gemma4, 3000, 10, FAST) == (2256, 8)
+	assert gemma4.ownTokens(2256, 8) <= 300
+	# No block fits a 1-pixel strip: the smallest candidate, never more than twice as tall.
+	assert chooseSize(QWEN_OLD, 9000, 1, FAST) == (28, 2)
+	for size in ((0, 5), (5, 0)):
+		with pytest.raises(ValueError):
+			chooseSize(QWEN_OLD, *size)
+
+
+def test_the_scan_evaluates_a_few_hundred_sizes_at_most():
+	class Counting(type(QWEN_OLD)):
+		calls = 0
+
+		def candidate(self, width, height):
+			Counting.calls += 1
+			assert Counting.calls <= 1000, "the scan does not end"
+			return super().candidate(width, height)
+
+	counting = copy.copy(QWEN_OLD)
+	counting.__class__ = Counting
+	for size in ((8000, 8000), (9000, 1), (1920, 1080)):
+		for level in PICTURE_DETAILS:
+			Counting.calls = 0
+			assert chooseSize(counting, *size, level) == chooseSize(QWEN_OLD, *size, level)
+			assert Counting.calls <= 600, (size, level, Counting.calls)
+
+
+def test_low_detail_is_sent_as_openai_scales_it_never_enlarged():
+	tiles = geometryFromModelId("gpt-4o-mini", "openai")
+	assert chooseSize(tiles, 32, 32, FAST) == (32, 32)
+	assert chooseSize(tiles, 32, 32, BALANCED) == (64, 64)
+
+
+def test_ollama_families_come_from_the_server_not_the_name():
+	assert geometryFromSettings("ollama", "qwen2.5-vl-7b") is None
+	assert geometryFromSettings("openaiCompatible", "qwen2.5-vl-7b") is not None
+	assert openaiDetailFor("ollama", "qwen2.5-vl-7b", FAST) == "low"
+
+
+def test_the_floor_a_plan_fills_and_plans_are_fixed():
+	assert PicturePlan(QWEN_NEW, FAST).floorTokens == 1024
+	assert PicturePlan(QWEN_OLD, FAST).floorTokens is None
+	assert PicturePlan(None, FAST).floorTokens is None
+	plan = PicturePlan(QWEN_NEW)
+	with pytest.raises(dataclasses.FrozenInstanceError):
+		plan.level = FAST  # shared between threads

@@ -41,6 +41,11 @@ TARGETS = {
 		"tests/core/test_changeDetectionEdges.py",
 		"tests/core/test_changeDetection.py",
 	],
+	"imaging/sizing.py": [
+		"tests/core/test_sizing.py",
+		"tests/core/test_pictureDetail.py",
+		"tests/core/test_modelGeometry.py",
+	],
 }
 #: Seconds one test may take under a mutant before it counts as caught by the time limit.
 TEST_TIMEOUT = 20

@@ -117,7 +117,7 @@ def _largestWithin(geometry: VisionGeometry, useful: Size, limit: int, picture: 
 	over = max(useful)
 	longSide = over
 	while longSide > 1:
-		longSide = min(longSide - 1, math.floor(longSide * _SCAN_STEP))
+		longSide = math.floor(longSide * _SCAN_STEP)  # at least 1 less
 		found = within(longSide)
 		if found is None:
 			over = longSide
@@ -150,8 +150,9 @@ def _withinLongSide(geometry: VisionGeometry, useful: Size, maxSide: int) -> Siz
 		size = geometry.candidate(*fitLongSide(*useful, longSide))
 		if max(size) <= maxSide and size[0] <= useful[0] and size[1] <= useful[1]:
 			return size
-		longSide = min(longSide - 1, math.floor(longSide * _SCAN_STEP))
-	return fitLongSide(*useful, 1)
+		longSide = math.floor(longSide * _SCAN_STEP)  # at least 1 less
+	# Under one block: the picture at the user's long side, for the server to round.
+	return fitLongSide(*useful, min(max(useful), maxSide))
 
 
 def _enlarged(
@@ -197,7 +198,7 @@ def chooseSize(
 		if maxSide is not None:
 			useful = _withinLongSide(geometry, useful, maxSide)
 		size = _largestWithin(geometry, useful, limit, (width, height))
-	if size == (width, height) and max(width, height) < ENLARGE_BELOW_LONG_SIDE:
+	if size == (width, height):
 		size = _enlarged(geometry, width, height, limit, maxSide) or size
 	return _fits(size, width, height)
 
