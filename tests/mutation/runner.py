@@ -106,8 +106,9 @@ def testsNaming(module: str, own: list[str], repo: Path = REPO) -> list[str]:
 	return found
 
 
-def testsFail(copy: Path, tests: list[str]) -> bool:
-	command = [
+def pytestCommand(tests: list[str], timeout: int = TEST_TIMEOUT) -> list[str]:
+	"""The command that runs the tests once under a mutant: stops at the first failure or hang."""
+	return [
 		sys.executable,
 		"-m",
 		"pytest",
@@ -115,11 +116,18 @@ def testsFail(copy: Path, tests: list[str]) -> bool:
 		"-q",
 		"-p",
 		"no:cacheprovider",
-		f"--timeout={TEST_TIMEOUT}",
+		f"--timeout={timeout}",
+		# A timer thread ends the whole run: a signal's exception inside a property test lets
+		# hypothesis try the next example, which then hangs with no alarm left to stop it.
+		"--timeout-method=thread",
+		*tests,
 	]
+
+
+def testsFail(copy: Path, tests: list[str]) -> bool:
 	try:
 		result = subprocess.run(
-			[*command, *tests], cwd=copy, capture_output=True, text=True, timeout=10 * TEST_TIMEOUT
+			pytestCommand(tests), cwd=copy, capture_output=True, text=True, timeout=10 * TEST_TIMEOUT
 		)
 	except subprocess.TimeoutExpired:
 		return True

@@ -4,12 +4,13 @@ Quick (a handful of pytest runs on a throw-away repository), so it runs with the
 """
 
 import ast
+import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
 from mutants import mutantsOf
-from runner import CORE, BaselineFails, Workers, readEquivalents, scoreModule
+from runner import CORE, BaselineFails, Workers, pytestCommand, readEquivalents, scoreModule
 
 AGES = "def isAdult(age):\n\t# 18 in most countries\n\treturn age >= 18\n"
 AGES_TEST = """
@@ -115,3 +116,30 @@ def test_the_equivalent_list_needs_a_reason_for_each_mutant(tmp_path):
 	listed.write_text("a.py | 1:2:return None | \n", encoding="utf-8")
 	with pytest.raises(ValueError):
 		readEquivalents(listed)
+
+
+HANGING_PROPERTY = """
+from pathlib import Path
+
+from hypothesis import given, strategies as st
+
+
+@given(st.integers())
+def test_hangs(number):
+	with Path("examples.txt").open("a") as examples:
+		examples.write("x")
+	while True:
+		pass
+"""
+
+
+def test_a_mutant_that_hangs_a_property_test_ends_the_run_at_the_first_example(tmp_path):
+	# Under SIGALRM, hypothesis would take the timeout's exception as a failure and run the
+	# example again, with no alarm left to stop it: the run then lasts until the outer limit.
+	(tmp_path / "test_hangs.py").write_text(HANGING_PROPERTY, encoding="utf-8")
+	result = subprocess.run(
+		pytestCommand(["test_hangs.py"], timeout=1), cwd=tmp_path, capture_output=True, text=True, timeout=45
+	)
+	assert result.returncode != 0
+	assert "Timeout" in result.stdout + result.stderr
+	assert (tmp_path / "examples.txt").read_text(encoding="utf-8") == "x"
