@@ -20,6 +20,8 @@ from visionDescriberCore.imaging.sizing import (
 	PICTURE_DETAILS,
 	TOKEN_BUDGETS,
 	PicturePlan,
+	_largestWithin,
+	_withinLongSide,
 	chooseSize,
 	geometryFromSettings,
 	levelFromLegacyDetail,
@@ -321,3 +323,45 @@ def test_the_floor_a_plan_fills_and_plans_are_fixed():
 	plan = PicturePlan(QWEN_NEW)
 	with pytest.raises(dataclasses.FrozenInstanceError):
 		plan.level = FAST  # shared between threads
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+	width=st.integers(min_value=1, max_value=9000),
+	height=st.integers(min_value=1, max_value=9000),
+	maxSide=st.integers(min_value=64, max_value=8192),
+)
+def test_the_user_s_long_side_never_makes_a_side_larger_than_the_family_uses(width, height, maxSide):
+	for geometry in GEOMETRIES:
+		useful = geometry.usefulSize(width, height)
+		size = _withinLongSide(geometry, useful, maxSide)
+		assert size[0] <= useful[0] and size[1] <= useful[1], (geometry.label, width, height, size)
+
+
+def test_after_the_scan_the_bisection_stays_within_its_last_one_per_cent_step():
+	sides = []
+
+	class Recording(type(QWEN_OLD)):
+		def candidate(self, width, height):
+			sides.append(max(width, height))
+			return super().candidate(width, height)
+
+	recording = copy.copy(QWEN_OLD)
+	recording.__class__ = Recording
+	useful = QWEN_OLD.usefulSize(3840, 2160)
+	found = _largestWithin(recording, useful, 1000, (3840, 2160))
+	# The scan goes down in 1 % steps; the first step up is the bisection's first middle.
+	firstUp = next(index for index in range(1, len(sides)) if sides[index] > sides[index - 1])
+	stepOver, stepWithin = sides[firstUp - 2], sides[firstUp - 1]
+	assert stepOver - stepWithin > 2  # so the bisection has room to try several sizes
+	assert all(stepWithin < side < stepOver for side in sides[firstUp:]), sides
+	assert stepWithin <= max(found) < stepOver
+
+
+def test_a_strip_longer_than_four_million_pixels_keeps_a_side_of_one_pixel():
+	# Gemma 4 on Ollama's Go engine keeps any size; Balanced's legible share of such a strip would
+	# round its one-pixel side to nothing.
+	gemma4 = rules.gemma4(OLLAMA_GO)
+	for width, height in ((5_000_000, 1), (1, 5_000_000)):
+		sent = chooseSize(gemma4, width, height, BALANCED)
+		assert min(sent) == 1 and max(sent) > 1, sent

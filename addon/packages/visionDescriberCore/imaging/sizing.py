@@ -144,11 +144,13 @@ def _legibleTokens(geometry: VisionGeometry, useful: Size) -> int:
 
 
 def _withinLongSide(geometry: VisionGeometry, useful: Size, maxSide: int) -> Size:
-	"""The largest candidate no larger than useful whose long side is at most maxSide."""
+	"""The largest candidate no larger than useful whose long side is at most maxSide. useful is
+	whole blocks (or any size, for a family that keeps any), so a candidate scaled down from it never
+	exceeds it on either side: only the long side can round up past maxSide."""
 	longSide = min(max(useful), maxSide)
 	while longSide > 1:
 		size = geometry.candidate(*fitLongSide(*useful, longSide))
-		if max(size) <= maxSide and size[0] <= useful[0] and size[1] <= useful[1]:
+		if max(size) <= maxSide:
 			return size
 		longSide = math.floor(longSide * _SCAN_STEP)  # at least 1 less
 	# Under one block: the picture at the user's long side, for the server to round.
