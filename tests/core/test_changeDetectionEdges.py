@@ -46,12 +46,14 @@ def frame(*blocks: tuple, size: tuple[int, int] = (W, H)) -> Frame:
 BASE = frame()
 
 
-def learned(**options) -> ChangeTracker:
-	"""A tracker that described BASE and has watched it long enough to have learned it."""
+def learned(size: tuple[int, int] = (W, H), **options) -> ChangeTracker:
+	"""A tracker that described a still grey picture of this size and has watched it long enough to
+	have learned it."""
+	still = BASE if size == (W, H) else frame(size=size)
 	tracker = ChangeTracker(**options)
-	tracker.setBaseline(BASE, learn=True)
+	tracker.setBaseline(still, learn=True)
 	for _ in range(tracker.historyChecks):
-		assert not tracker.observe(BASE).report
+		assert not tracker.observe(still).report
 	return tracker
 
 
@@ -134,11 +136,7 @@ def test_aChangeOfThreeInTenThousandPixelsIsNoLongerPracticallyIdentical():
 def test_theChangedShareCountsEveryBlockByItsOwnArea():
 	"""A 100 x 50 picture: the last column of blocks is 4 pixels wide, the last row 2 pixels tall."""
 	size = (100, 50)
-	base = frame(size=size)
-	tracker = ChangeTracker()
-	tracker.setBaseline(base, learn=True)
-	for _ in range(8):
-		tracker.observe(base)
+	tracker = learned(size)
 	image = picture(size=size)
 	image.paste(250, (96, 0, 100, 16))  # a block of 4 x 16
 	image.paste(250, (0, 48, 16, 50))  # a block of 16 x 2
@@ -210,11 +208,7 @@ def test_theMinimumShareItselfIsEnough():
 def test_twoPixelsMoveABlockEvenWhereTheBlockIsTwoPixels():
 	"""A 17 x 18 picture ends in a corner block of 1 x 2 pixels."""
 	size = (17, 18)
-	base = frame(size=size)
-	tracker = ChangeTracker()
-	tracker.setBaseline(base, learn=True)
-	for _ in range(8):
-		tracker.observe(base)
+	tracker = learned(size)
 	changed = picture(block(0, 0), size=size)
 	flicker = changed.copy()
 	flicker.paste(250, (16, 16, 17, 18))
