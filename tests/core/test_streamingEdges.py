@@ -439,3 +439,12 @@ def test_plain_body_lines_are_kept_up_to_one_mebibyte():
 	assert events[-1] == Finished("stop", None)
 	with pytest.raises(UnexpectedResponse):
 		feedInPieces(SseChatParser(), plainBodyOfLines(limit), 65536)
+
+
+def test_an_old_llamacpp_error_line_as_the_first_line_is_the_whole_answer():
+	# The error line is the server's own reason; a stray line after it (a proxy's page) must not turn
+	# the stream into "not a stream of events" when it ends.
+	body = b'error: {"code":503,"message":"Loading model","type":"unavailable_error"}\n\n<html>busy</html>\n'
+	events = feedInPieces(SseChatParser(), body)
+	assert len(events) == 1
+	assert (events[0].message, events[0].code) == ("Loading model", 503)
