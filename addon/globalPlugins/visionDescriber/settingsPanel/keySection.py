@@ -38,6 +38,20 @@ addonHandler.initTranslation()
 KEY_FIELD = 200
 
 
+def addKeyControls(
+	panel, group, box, statusLabel: str, newKeyLabel: str, deleteLabel: str, onDelete: Callable
+) -> tuple[wx.TextCtrl, wx.TextCtrl, wx.Button]:
+	"""A key's three controls, as the API key and the speech-to-text key both have them: whether one
+	is stored (read only), a field for a new one (its characters hidden), and a button deleting it."""
+	status = group.addLabeledControl(statusLabel, wx.TextCtrl, style=wx.TE_READONLY)
+	fillRow(panel, group, status)
+	newKey = group.addLabeledControl(newKeyLabel, wx.TextCtrl, style=wx.TE_PASSWORD)
+	fillRow(panel, group, newKey, KEY_FIELD)
+	delete = group.addItem(wx.Button(box, label=deleteLabel))
+	delete.Bind(wx.EVT_BUTTON, onDelete)
+	return status, newKey, delete
+
+
 class KeySection(Section):
 	def __init__(self, panel):
 		super().__init__(panel)
@@ -64,23 +78,18 @@ class KeySection(Section):
 	def build(self, helper, settings: Settings) -> None:
 		panel = self.panel
 		group, box = self.makeGroup(helper)
-		panel.keyStatusField = group.addLabeledControl(
+		panel.keyStatusField, panel.newKeyField, panel.deleteKeyButton = addKeyControls(
+			panel,
+			group,
+			box,
 			# Translators: a label in Vision Describer settings; the field says whether a key is stored.
 			_("Stored key:"),
-			wx.TextCtrl,
-			style=wx.TE_READONLY,
-		)
-		fillRow(panel, group, panel.keyStatusField)
-		panel.newKeyField = group.addLabeledControl(
 			# Translators: a label in Vision Describer settings; the field hides what is typed.
 			_("New API &key (empty keeps the stored one):"),
-			wx.TextCtrl,
-			style=wx.TE_PASSWORD,
+			# Translators: a button in Vision Describer settings.
+			_("D&elete the stored key"),
+			self.onDeleteKey,
 		)
-		fillRow(panel, group, panel.newKeyField, KEY_FIELD)
-		# Translators: a button in Vision Describer settings.
-		panel.deleteKeyButton = group.addItem(wx.Button(box, label=_("D&elete the stored key")))
-		panel.deleteKeyButton.Bind(wx.EVT_BUTTON, self.onDeleteKey)
 		self.createFields(group, box, settings)
 
 	@property

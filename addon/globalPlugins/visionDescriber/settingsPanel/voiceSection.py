@@ -36,9 +36,8 @@ from .fieldControls import (
 	Refusal,
 	Section,
 	TextField,
-	fillRow,
 )
-from .keySection import KEY_FIELD
+from .keySection import addKeyControls
 from .serverAccess import logFailure, reportFailure, unencryptedKeySentence
 
 addonHandler.initTranslation()
@@ -145,23 +144,18 @@ class VoiceSection(Section):
 		address, model, language, *rest = self.fields
 		for item in (address, model, language):
 			item.create(panel, group, box, settings)
-		panel.sttKeyStatusField = group.addLabeledControl(
+		panel.sttKeyStatusField, panel.sttNewKeyField, panel.sttDeleteKeyButton = addKeyControls(
+			panel,
+			group,
+			box,
 			# Translators: a label in Vision Describer settings; the field says whether a key is stored.
 			_("Speech-to-text key:"),
-			wx.TextCtrl,
-			style=wx.TE_READONLY,
-		)
-		fillRow(panel, group, panel.sttKeyStatusField)
-		panel.sttNewKeyField = group.addLabeledControl(
 			# Translators: a label in Vision Describer settings; the field hides what is typed.
 			_("New speech-to-text key:"),
-			wx.TextCtrl,
-			style=wx.TE_PASSWORD,
+			# Translators: a button in Vision Describer settings.
+			_("Delete the speech-to-text key"),
+			self.onDeleteKey,
 		)
-		fillRow(panel, group, panel.sttNewKeyField, KEY_FIELD)
-		# Translators: a button in Vision Describer settings.
-		panel.sttDeleteKeyButton = group.addItem(wx.Button(box, label=_("Delete the speech-to-text key")))
-		panel.sttDeleteKeyButton.Bind(wx.EVT_BUTTON, self.onDeleteKey)
 		for item in rest:
 			item.create(panel, group, box, settings)
 		panel.sttBaseUrlField.Bind(wx.EVT_SET_FOCUS, self.onAddressEntered)
