@@ -14,15 +14,8 @@ from visionDescriberCore.imaging.modelFamilies import (
 	geometryFromOllama,
 	ollamaGeneration,
 )
-from visionDescriberCore.imaging.modelGeometry import (
-	AnyResTiles,
-	BlockGrid,
-	FixedSquare,
-	MiniCpmSlices,
-	MllamaTiles,
-	OpenAIPatches,
-	OpenAITiles,
-)
+from visionDescriberCore.imaging.modelGeometry import BlockGrid, FixedSquare, OpenAIPatches, OpenAITiles
+from visionDescriberCore.imaging.tiledGeometry import AnyResTiles, MiniCpmSlices, MllamaTiles
 
 SIZES = ((3840, 2160), (1920, 1080), (1568, 882), (300, 200))
 

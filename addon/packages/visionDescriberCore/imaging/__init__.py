@@ -6,6 +6,7 @@
   (JPEG in draft mode, PNG band by band with `bandedPng`), HEIC told apart;
 - `preparation`: scaling and encoding for the model, within a byte budget;
 - `modelGeometry`: what a server does with the pixels it is sent, by kind of rule (pure arithmetic);
+- `tiledGeometry`: the tiled kinds of rule (canvases of tiles, slices);
 - `modelFamilies`: which rule and figures each model follows, from Ollama's answers or a model id;
 - `sizing`: the picture-detail policy that turns those rules into the size sent;
 - `geometryCache`: each model's rule, learned once per server and model (on the describer's worker);

@@ -24,17 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from .modelGeometry import (
-	AnyResTiles,
-	BlockGrid,
-	FixedSquare,
-	MiniCpmSlices,
-	MllamaTiles,
-	OpenAIPatches,
-	OpenAITiles,
-	Size,
-	VisionGeometry,
-)
+from .modelGeometry import BlockGrid, FixedSquare, OpenAIPatches, OpenAITiles, Size, VisionGeometry
+from .tiledGeometry import AnyResTiles, MiniCpmSlices, MllamaTiles
 
 #: Which code resizes the picture: Ollama before 0.30 (its own Go code), Ollama 0.30 and later
 #: (llama.cpp's mtmd, with Ollama's token floor for Qwen-VL), or another OpenAI-compatible server

@@ -16,9 +16,10 @@ Kinds of rule:
   plus one per row, Gemma 4 48 px), sides rounded to whole blocks and the total kept between a floor
   and a ceiling. Ollama 0.30 and later pass `--image-min-tokens 1024` for Qwen-VL, so there even a
   small crop costs 1,024 tokens.
-- `AnyResTiles` (llava 1.6, Granite Vision): an overview tile, plus a grid of tiles chosen from a list
-  of canvases once either side is over one tile. `MiniCpmSlices`: an overview plus up to nine 448-px
-  slices. `MllamaTiles` (Llama 3.2 Vision): up to four 560-px tiles, and the encoder always runs four.
+- Tiles, in `tiledGeometry`: `AnyResTiles` (llava 1.6, Granite Vision): an overview tile, plus a grid
+  of tiles chosen from a list of canvases once either side is over one tile. `MiniCpmSlices`: an
+  overview plus up to nine 448-px slices. `MllamaTiles` (Llama 3.2 Vision): up to four 560-px tiles,
+  and the encoder always runs four.
 - `OpenAITiles` (gpt-4o, gpt-4o-mini: 512-px tiles after fitting 2048x2048 and a 768-px short side)
   and `OpenAIPatches` (gpt-4.1-mini, gpt-5-mini: 32-px patches, at most 1,536, times a multiplier).
 
@@ -33,13 +34,13 @@ Pure arithmetic: no I/O, no Pillow, any thread.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 Size = tuple[int, int]
 
 #: A floor at least this high is worth filling with real screen around a small target (see widening).
 WIDEN_FLOOR_TOKENS = 256
-_EPSILON = 1e-9
+#: Absorbs floating-point error before a floor or a ceiling (a scale of 0.9999999 is 1).
+EPSILON = 1e-9
 
 
 def fitLongSide(width: int, height: int, longSide: int) -> Size:
@@ -178,7 +179,7 @@ class BlockGrid(VisionGeometry):
 		if self.rounding == "even":
 			return _roundHalfEven(value)
 		if self.rounding == "ceil":
-			return math.ceil(value - _EPSILON)
+			return math.ceil(value - EPSILON)
 		return _roundHalfUp(value)
 
 	def serverSize(self, width: int, height: int) -> Size:
@@ -186,8 +187,8 @@ class BlockGrid(VisionGeometry):
 		if self.fill:
 			factor = math.sqrt(self.maxPixels / (width * height))
 			return (
-				max(block, math.floor(width * factor / block + _EPSILON) * block),
-				max(block, math.floor(height * factor / block + _EPSILON) * block),
+				max(block, math.floor(width * factor / block + EPSILON) * block),
+				max(block, math.floor(height * factor / block + EPSILON) * block),
 			)
 		if self.longEdge:
 			ratio = max(width, height) / self.longEdge
@@ -199,12 +200,12 @@ class BlockGrid(VisionGeometry):
 		newHeight = max(block, self._round(height / block) * block)
 		if newWidth * newHeight > self.maxPixels:
 			beta = math.sqrt(width * height / self.maxPixels)
-			newWidth = max(block, math.floor(width / beta / block + _EPSILON) * block)
-			newHeight = max(block, math.floor(height / beta / block + _EPSILON) * block)
+			newWidth = max(block, math.floor(width / beta / block + EPSILON) * block)
+			newHeight = max(block, math.floor(height / beta / block + EPSILON) * block)
 		elif newWidth * newHeight < self.minPixels:
 			beta = math.sqrt(self.minPixels / (width * height))
-			newWidth = math.ceil(width * beta / block - _EPSILON) * block
-			newHeight = math.ceil(height * beta / block - _EPSILON) * block
+			newWidth = math.ceil(width * beta / block - EPSILON) * block
+			newHeight = math.ceil(height * beta / block - EPSILON) * block
 		return newWidth, newHeight
 
 	def _countTokens(self, columns: int, rows: int) -> int:
@@ -244,129 +245,6 @@ class BlockGrid(VisionGeometry):
 		return self.block if self.floorTokens else None
 
 
-def bestCanvas(width: int, height: int, canvases: Sequence[Size]) -> Size:
-	"""The canvas that shows the most of the picture, then wastes the least (llava-next's choice)."""
-	best, bestShown, bestWaste = canvases[0], -1, math.inf
-	for canvasWidth, canvasHeight in canvases:
-		scale = min(canvasWidth / width, canvasHeight / height)
-		shown = min(int(width * scale) * int(height * scale), width * height)
-		waste = canvasWidth * canvasHeight - shown
-		if shown > bestShown or (shown == bestShown and waste < bestWaste):
-			best, bestShown, bestWaste = (canvasWidth, canvasHeight), shown, waste
-	return best
-
-
-def _contentIn(width: int, height: int, canvas: Size) -> Size:
-	"""The picture's size once scaled into canvas (aspect kept); never larger than the picture."""
-	return fitBox(width, height, *canvas)
-
-
-class AnyResTiles(VisionGeometry):
-	"""llava 1.6 and Granite Vision: a picture within one tile is the overview alone; a larger one
-	adds a grid of tiles from the best canvas. Each tile and the overview cost tokensPerTile."""
-
-	def __init__(self, family: str, label: str, tile: int, tokensPerTile: int, canvases: Sequence[Size]):
-		super().__init__(label)
-		self.family, self.tile, self.tokensPerTile = family, tile, tokensPerTile
-		self.canvases = tuple(canvases)
-		self.minTokens = tokensPerTile
-		self.maxTokens = tokensPerTile * (1 + max(w * h for w, h in self.canvases) // (tile * tile))
-
-	def _sliced(self, width: int, height: int) -> bool:
-		return width > self.tile or height > self.tile
-
-	def serverSize(self, width: int, height: int) -> Size:
-		if not self._sliced(width, height):
-			return self.tile, self.tile
-		return bestCanvas(width, height, self.canvases)
-
-	def tokens(self, width: int, height: int) -> int:
-		if not self._sliced(width, height):
-			return self.tokensPerTile
-		canvasWidth, canvasHeight = bestCanvas(width, height, self.canvases)
-		return self.tokensPerTile * (1 + (canvasWidth // self.tile) * (canvasHeight // self.tile))
-
-	def usefulSize(self, width: int, height: int) -> Size:
-		if not self._sliced(width, height):
-			return width, height
-		return _contentIn(width, height, bestCanvas(width, height, self.canvases))
-
-
-class MllamaTiles(VisionGeometry):
-	"""Llama 3.2 Vision: the picture is fitted into a canvas of at most maxTiles 560-px tiles, and the
-	encoder always runs maxTiles tiles, so the cost is fixed (cross-attention states, reported here
-	as tiles x positions per tile)."""
-
-	family = "mllama"
-
-	def __init__(self, label: str, tile: int = 560, maxTiles: int = 4, positionsPerTile: int = 1601):
-		super().__init__(label)
-		self.tile = tile
-		self.canvases = tuple(
-			(columns * tile, rows * tile)
-			for columns in range(1, maxTiles + 1)
-			for rows in range(1, maxTiles + 1)
-			if columns * rows <= maxTiles
-		)
-		self.minTokens = self.maxTokens = maxTiles * positionsPerTile
-
-	def serverSize(self, width: int, height: int) -> Size:
-		return bestCanvas(width, height, self.canvases)
-
-	def tokens(self, width: int, height: int) -> int:
-		return self.maxTokens
-
-	def usefulSize(self, width: int, height: int) -> Size:
-		return _contentIn(width, height, bestCanvas(width, height, self.canvases))
-
-
-class MiniCpmSlices(VisionGeometry):
-	"""MiniCPM-V 2.6: an overview (64 tokens and 2 markers) plus, for a picture larger than one slice,
-	up to nine slices of about 448x448 (66 each) and a newline between rows of slices."""
-
-	family = "minicpmv"
-
-	def __init__(self, label: str, slice: int = 448, maxSlices: int = 9, tokensPerSlice: int = 64):
-		super().__init__(label)
-		self.slice, self.maxSlices, self.perSlice = slice, maxSlices, tokensPerSlice + 2
-		self.minTokens = self.perSlice
-		self.maxTokens = self.perSlice * (1 + maxSlices) + maxSlices - 1
-
-	def grid(self, width: int, height: int) -> Size | None:
-		"""(columns, rows) of slices, or None for the overview alone."""
-		if width <= self.slice and height <= self.slice:
-			return None
-		multiple = min(math.ceil(width * height / (self.slice * self.slice) - _EPSILON), self.maxSlices)
-		if multiple <= 1:
-			return None
-		aspect = math.log(width / height)
-		grids = [
-			(columns, count // columns)
-			for count in (multiple - 1, multiple, multiple + 1)
-			if 1 < count <= self.maxSlices
-			for columns in range(1, count + 1)
-			if count % columns == 0
-		]
-		return min(grids, key=lambda grid: abs(aspect - math.log(grid[0] / grid[1])))
-
-	def serverSize(self, width: int, height: int) -> Size:
-		grid = self.grid(width, height)
-		area = self.slice * self.slice * (grid[0] * grid[1] if grid else 1)
-		scale = math.sqrt(area / (width * height))
-		return max(1, round(width * scale)), max(1, round(height * scale))
-
-	def tokens(self, width: int, height: int) -> int:
-		grid = self.grid(width, height)
-		if grid is None:
-			return self.perSlice
-		columns, rows = grid
-		return self.perSlice * (1 + columns * rows) + rows - 1
-
-	def usefulSize(self, width: int, height: int) -> Size:
-		server = self.serverSize(width, height)
-		return server if server[0] * server[1] < width * height else (width, height)
-
-
 class OpenAITiles(VisionGeometry):
 	"""gpt-4o and gpt-4o-mini: fit 2048x2048, short side at most 768, then base + perTile per 512-px
 	tile ("high"), or base alone for a picture fitted to 512x512 ("low"). gpt-4o-mini bills these
@@ -401,8 +279,8 @@ class OpenAIPatches(VisionGeometry):
 	def __init__(self, family: str, label: str, multiplier: float, patch: int = 32, maxPatches: int = 1536):
 		super().__init__(label)
 		self.family, self.multiplier, self.patch, self.maxPatches = family, multiplier, patch, maxPatches
-		self.minTokens = math.ceil(multiplier - _EPSILON)
-		self.maxTokens = math.ceil(maxPatches * multiplier - _EPSILON)
+		self.minTokens = math.ceil(multiplier - EPSILON)
+		self.maxTokens = math.ceil(maxPatches * multiplier - EPSILON)
 
 	def _patches(self, width: int, height: int) -> int:
 		return math.ceil(width / self.patch) * math.ceil(height / self.patch)
@@ -412,13 +290,13 @@ class OpenAIPatches(VisionGeometry):
 			return width, height
 		shrink = math.sqrt(self.patch * self.patch * self.maxPatches / (width * height))
 		width2, height2 = width * shrink, height * shrink
-		columns = math.floor(width2 / self.patch + _EPSILON)
+		columns = math.floor(width2 / self.patch + EPSILON)
 		shrink2 = columns / (width2 / self.patch)
 		return max(1, int(width2 * shrink2 + 1e-6)), max(1, int(height2 * shrink2 + 1e-6))
 
 	def tokens(self, width: int, height: int) -> int:
 		patches = min(self._patches(*self.serverSize(width, height)), self.maxPatches)
-		return math.ceil(patches * self.multiplier - _EPSILON)
+		return math.ceil(patches * self.multiplier - EPSILON)
 
 	def candidate(self, width: int, height: int) -> Size:
 		# Whole patches: a partial patch costs as much as a full one.
