@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "addon" / "packages"))
 
-from visionDescriberCore.text.phrases import MarkdownStripper, PhraseSplitter  # noqa: E402
+from visionDescriberCore.text.markdownStripping import MarkdownStripper  # noqa: E402
+from visionDescriberCore.text.phrases import PhraseSplitter  # noqa: E402
 
 ANSWERS = {
 	"description": (

@@ -9,8 +9,8 @@ from speechSamples import DESCRIPTION, tokenChunks
 from visionDescriberCore.cancellation import CancelToken
 from visionDescriberCore.errors import Cancelled, StreamCutShort
 from visionDescriberCore.jobs import JobRunner
+from visionDescriberCore.text.markdownStripping import stripMarkdown
 from visionDescriberCore.text.narration import Narrator, narrate
-from visionDescriberCore.text.phrases import stripMarkdown
 
 WAIT = 5.0
 

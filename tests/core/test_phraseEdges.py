@@ -9,7 +9,8 @@ read aloud badly when mishandled (HTML comments, code spans, numeric entities).
 import unicodedata
 
 import pytest
-from visionDescriberCore.text.phrases import PhraseSplitter, stripMarkdown
+from visionDescriberCore.text.markdownStripping import stripMarkdown
+from visionDescriberCore.text.phrases import PhraseSplitter
 
 
 def split(text: str, **options) -> list[str]:

@@ -3,7 +3,8 @@ import re
 
 import pytest
 from speechSamples import SAMPLES, UNBREAKABLE, randomChunks, squash, tokenChunks
-from visionDescriberCore.text.phrases import MarkdownStripper, PhraseSplitter, stripMarkdown
+from visionDescriberCore.text.markdownStripping import MarkdownStripper, stripMarkdown
+from visionDescriberCore.text.phrases import PhraseSplitter
 
 
 def split(chunks, **options) -> list[str]:

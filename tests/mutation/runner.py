@@ -35,6 +35,7 @@ TARGETS = {
 	"clients/streaming.py": ["tests/core/test_streaming.py", "tests/core/test_streamingEdges.py"],
 	"clients/splitters.py": ["tests/core/test_splitters.py", "tests/core/test_streaming.py"],
 	"text/phrases.py": ["tests/core/test_phrases.py", "tests/core/test_phraseEdges.py"],
+	"text/markdownStripping.py": ["tests/core/test_phrases.py", "tests/core/test_phraseEdges.py"],
 	"imaging/preparation.py": ["tests/core/test_preparation.py"],
 	"voice/endOfSpeech.py": ["tests/core/test_endOfSpeechEdges.py", "tests/core/test_endOfSpeech.py"],
 	"watch/changeDetection.py": [

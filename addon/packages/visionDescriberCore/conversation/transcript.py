@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 
 from ..i18n import _
-from ..text.phrases import stripMarkdown
+from ..text.markdownStripping import stripMarkdown
 from .conversation import ASSISTANT, USER, Turn
 from .prompts import PRESETS, presetDisplayNames
 

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable
 from ..cancellation import CancelToken
 from ..errors import Cancelled
 from .cleaning import TextCleaner
-from .phrases import MarkdownStripper, PhraseSplitter
+from .markdownStripping import MarkdownStripper
+from .phrases import PhraseSplitter
 
 Post = Callable[[Callable[[], None]], None]
 
