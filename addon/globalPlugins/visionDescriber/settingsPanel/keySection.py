@@ -52,6 +52,29 @@ def addKeyControls(
 	return status, newKey, delete
 
 
+def saveTypedKey(
+	section: Section, callName: str, endpoint: str, key: str, field: wx.TextCtrl, settled, savedSentence: str
+) -> None:
+	"""Stores a typed key off NVDA's main thread. Once stored, the field is emptied (unless another
+	key was typed meanwhile), settled() records it and savedSentence is spoken; the other settings
+	are saved already, so if the key is not, the user hears why."""
+	keyStore, panel = section.panel.keyStore, section.panel
+
+	def saved(_result) -> None:
+		if panel:  # OK may have closed the dialog meanwhile
+			if field.GetValue().strip() == key:
+				field.SetValue("")
+			settled()
+		ui.message(savedSentence)
+
+	section.keyWrites.run(
+		callName,
+		lambda: keyStore.set(endpoint, key),
+		saved,
+		lambda error: reportFailure("saving the key", error, key),
+	)
+
+
 class KeySection(Section):
 	def __init__(self, panel):
 		super().__init__(panel)
@@ -226,21 +249,13 @@ class KeySection(Section):
 		if not key:
 			return
 		endpoint = endpointIdFor(settings.provider, settings.baseUrl)
-		keyStore = self.panel.keyStore
-		panel = self.panel
-
-		def saved(_result) -> None:
-			if panel:  # OK may have closed the dialog meanwhile
-				if panel.newKeyField.GetValue().strip() == key:
-					panel.newKeyField.SetValue("")
-				self._settled(endpoint, True)
-			# Translators: spoken when settings are saved with a new API key.
-			ui.message(_("The API key is saved in Windows Credential Manager."))
-
-		# The other settings are saved already; if the key is not, the user hears why.
-		self.keyWrites.run(
+		saveTypedKey(
+			self,
 			"key",
-			lambda: keyStore.set(endpoint, key),
-			saved,
-			lambda error: reportFailure("saving the key", error, key),
+			endpoint,
+			key,
+			self.panel.newKeyField,
+			lambda: self._settled(endpoint, True),
+			# Translators: spoken when settings are saved with a new API key.
+			_("The API key is saved in Windows Credential Manager."),
 		)

@@ -37,7 +37,7 @@ from .fieldControls import (
 	Section,
 	TextField,
 )
-from .keySection import addKeyControls
+from .keySection import addKeyControls, saveTypedKey
 from .serverAccess import logFailure, reportFailure, unencryptedKeySentence
 
 addonHandler.initTranslation()
@@ -276,19 +276,13 @@ class VoiceSection(Section):
 		if not key:
 			return
 		endpoint = transcriptionEndpointId(settings.sttBaseUrl)
-		keyStore, panel = self.panel.keyStore, self.panel
-
-		def saved(_result) -> None:
-			if panel:  # OK may have closed the dialog meanwhile
-				if panel.sttNewKeyField.GetValue().strip() == key:
-					panel.sttNewKeyField.SetValue("")
-				self._settled(endpoint, OWN)
-			# Translators: spoken when settings are saved with a new speech-to-text key.
-			ui.message(_("The speech-to-text key is saved in Windows Credential Manager."))
-
-		self.keyWrites.run(
+		saveTypedKey(
+			self,
 			"sttKey",
-			lambda: keyStore.set(endpoint, key),
-			saved,
-			lambda error: reportFailure("saving the key", error, key),
+			endpoint,
+			key,
+			self.panel.sttNewKeyField,
+			lambda: self._settled(endpoint, OWN),
+			# Translators: spoken when settings are saved with a new speech-to-text key.
+			_("The speech-to-text key is saved in Windows Credential Manager."),
 		)
