@@ -47,7 +47,15 @@ from .endpoint import EndpointConfig, displayUrl, requireValidAddress
 from .probe import PROBE_MAX_TOKENS, probeConversation, probeSentence
 from .requestFailures import FailureTranslator
 from .streaming import Event, Finished, ReasoningDelta, StreamFailure, TextDelta
-from .transport import ConnectionFailure, Exchange, HttpFailure, ReadFailure, Transport, checkKeyCanTravel
+from .transport import (
+	ConnectionFailure,
+	Exchange,
+	HttpFailure,
+	OwnsTransport,
+	ReadFailure,
+	Transport,
+	checkKeyCanTravel,
+)
 
 log = logging.getLogger("visionDescriber")
 log.addHandler(logging.NullHandler())  # silent unless the application (NVDA, the CLI) routes it
@@ -113,7 +121,7 @@ def finishNote(event: Finished) -> str:
 	return ", ".join(parts)
 
 
-class VisionClient:
+class VisionClient(OwnsTransport):
 	"""One endpoint. `stream` runs on a worker thread; `cancel()` on the token may come from any thread."""
 
 	provider = ""
@@ -168,16 +176,7 @@ class VisionClient:
 			raise ModelNotChosen()
 		return self.config.model
 
-	# --- Lifetime
-
-	def close(self) -> None:
-		self._transport.close()
-
-	def __enter__(self):
-		return self
-
-	def __exit__(self, *exc):
-		self.close()
+	# --- Lifetime (close() and `with` come from OwnsTransport)
 
 	def __repr__(self) -> str:
 		return f"{type(self).__name__}({displayUrl(self.baseUrl)!r}, model={self.config.model!r})"

@@ -43,7 +43,14 @@ from ..errors import VisionDescriberError, redact
 from .endpoint import displayUrl
 from .errorMapping import ErrorInfo, parseErrorBody, retryAfterSeconds
 from .requestFailures import FailureTranslator
-from .transport import ConnectionFailure, HttpFailure, ReadFailure, Transport, checkKeyCanTravel
+from .transport import (
+	ConnectionFailure,
+	HttpFailure,
+	OwnsTransport,
+	ReadFailure,
+	Transport,
+	checkKeyCanTravel,
+)
 
 log = logging.getLogger("visionDescriber")
 
@@ -198,7 +205,7 @@ def mapTranscriptionError(
 	return errors.ServerError(status, detail=detail)
 
 
-class TranscriptionClient:
+class TranscriptionClient(OwnsTransport):
 	"""One speech-to-text endpoint. `transcribe` runs on the worker; `close` from any thread."""
 
 	def __init__(self, config: TranscriptionConfig):
@@ -259,15 +266,6 @@ class TranscriptionClient:
 				)
 			return cleaned
 		raise AssertionError("unreachable")
-
-	def close(self) -> None:
-		self._transport.close()
-
-	def __enter__(self):
-		return self
-
-	def __exit__(self, *exc):
-		self.close()
 
 	def __repr__(self) -> str:
 		return f"TranscriptionClient({self.displayUrl!r}, model={self.config.model!r})"

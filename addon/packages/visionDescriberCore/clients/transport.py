@@ -357,3 +357,18 @@ class Transport:
 			session, self._session = self._session, None
 		if session is not None:
 			session.close()
+
+
+class OwnsTransport:
+	"""For a client that keeps its Transport in `_transport`: `close()`, and `with client:` closing it."""
+
+	_transport: Transport
+
+	def close(self) -> None:
+		self._transport.close()
+
+	def __enter__(self):
+		return self
+
+	def __exit__(self, *exc):
+		self.close()
