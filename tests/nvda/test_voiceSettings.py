@@ -14,6 +14,7 @@ from test_settingsPanel import (  # noqa: F401 - fixtures, used by name
 	OTHER_SECRET,
 	SECRET,
 	SECTION,
+	FailingFileKeyring,
 	RecordingKeyring,
 	answerNextMessageBox,
 	chooseText,
@@ -212,3 +213,21 @@ def test_thePluginSendsTheStoredSpeechToTextKey(nvdaGui, panelModule, keyBackend
 		assert plugin._getTranscriptionKey(Settings()) is None  # the local server has none
 	finally:
 		plugin.terminate()
+
+
+def test_aSpeechToTextKeyTheStoreCannotSaveIsSpokenAndTheOtherSettingsAreStillSaved(
+	nvdaGui, panelModule, tmp_path
+):
+	import logHandler
+
+	panelModule.VisionDescriberPanel.keyStore = KeyStore(backend=makeBackend(FailingFileKeyring, tmp_path))
+	dialog, panel = openPanel(nvdaGui, panelModule)
+	panel.sttBaseUrlField.SetValue("https://api.openai.com/v1")
+	panel.sttNewKeyField.SetValue(SECRET)
+	pressOk(dialog)
+	assert closed(dialog)
+	joinWorkers(panelModule)
+	assert savedSection().get("sttBaseUrl") == "https://api.openai.com/v1"
+	assert "could not be saved in Windows Credential Manager" in spoken()[-1]
+	assert "saving the key failed" in logHandler.testing.text()
+	assert SECRET not in everythingNvdaKept()
